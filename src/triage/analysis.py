@@ -1,0 +1,118 @@
+"""Static analysis over fact domains: representative inputs and rule conflicts.
+
+Every condition compares a fact with constants, so each fact's domain splits into finitely
+many regions that no rule can tell apart: enum values, both booleans, and for numbers
+the thresholds themselves, the points between them and the range ends. Checking one
+point per region (plus "unknown" for facts without a default) is therefore exhaustive.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from triage.errors import RuleConflictError
+from triage.logic import Truth, evaluate
+from triage.ruleset import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
+
+ABSENT = object()  # marks "unknown" among a fact's representative values
+Candidate = Value | object
+
+
+def _thresholds(rules: Sequence[Rule], code: str) -> list[Value]:
+    found: list[Value] = []
+    for rule in rules:
+        for c in subconditions(rule.when):
+            if isinstance(c, Compare) and c.fact == code:
+                found.extend(c.value if isinstance(c.value, tuple) else (c.value,))
+    return found
+
+
+def representative_values(fact: Fact, rules: Sequence[Rule]) -> list[Value]:
+    """One known value per region of the fact's domain that the rules can distinguish."""
+    if fact.type == "bool":
+        return [False, True]
+    if fact.type == "enum":
+        return list(fact.values)
+    points = _thresholds(rules, fact.code)
+    if fact.type == "code":
+        others = sorted({str(p) for p in points})
+        filler = next(f"{i:03d}" for i in range(1000) if f"{i:03d}" not in others)
+        return [*others, filler]
+    assert fact.min is not None and fact.max is not None
+    lo, hi = fact.min, fact.max
+    cuts = sorted({lo, hi, *(float(p) for p in points if isinstance(p, int | float) and lo <= p <= hi)})
+    if fact.type == "int":
+        ints = {int(lo), int(hi)}
+        for c in cuts:
+            ints.update(v for v in (int(c) - 1, int(c), int(c) + 1) if lo <= v <= hi)
+        return sorted(ints)
+    between = [(a + b) / 2 for a, b in itertools.pairwise(cuts)]
+    return [_tidy(v) for v in sorted({*cuts, *between})]
+
+
+def _tidy(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else v
+
+
+def candidates(rules: RuleSet, need: str, codes: Sequence[str]) -> dict[str, list[Candidate]]:
+    """Representative values for each fact in `codes`, with ABSENT where it can be unknown."""
+    need_rules = rules.rules_for(need)
+    out: dict[str, list[Candidate]] = {}
+    for code in codes:
+        if code == "red_flag_count":
+            out[code] = [0, 1]
+            continue
+        fact = rules.fact(need, code)
+        values: list[Candidate] = list(representative_values(fact, need_rules))
+        if not fact.always_known:
+            values.append(ABSENT)
+        out[code] = values
+    return out
+
+
+def assignments(domains: Mapping[str, list[Candidate]]) -> Iterator[dict[str, Value]]:
+    codes = list(domains)
+    for combo in itertools.product(*(domains[c] for c in codes)):
+        yield {c: v for c, v in zip(codes, combo, strict=True) if v is not ABSENT}  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    need: str
+    first: Rule
+    second: Rule
+    example: dict[str, Value]
+
+
+def find_conflicts(rules: RuleSet) -> list[Conflict]:
+    """Pairs of same-priority rules with different outcomes that can both be definitely true."""
+    conflicts: list[Conflict] = []
+    seen: set[tuple[str, str]] = set()
+    for need in rules.needs:
+        need_rules = rules.rules_for(need)
+        for a, b in itertools.combinations(need_rules, 2):
+            if a.priority != b.priority or a.outcome == b.outcome or (a.id, b.id) in seen:
+                continue
+            codes = list(dict.fromkeys([*facts_of(a.when), *facts_of(b.when)]))
+            for values in assignments(candidates(rules, need, codes)):
+                if evaluate(a.when, values) is Truth.TRUE and evaluate(b.when, values) is Truth.TRUE:
+                    conflicts.append(Conflict(need, a, b, values))
+                    seen.add((a.id, b.id))
+                    break
+    return conflicts
+
+
+def check_conflicts(rules: RuleSet) -> None:
+    """Refuse a rule set in which the decision could depend on rule order."""
+    for c in find_conflicts(rules):
+        raise RuleConflictError(
+            f"conflicts with rule {c.second.id} ({c.second.file}:{c.second.line}): both have "
+            f"priority {c.first.priority}, different outcomes ({'/'.join(c.first.outcome)} vs "
+            f"{'/'.join(c.second.outcome)}), and both are true for need {c.need} with {c.example}",
+            rule_ids=(c.first.id, c.second.id),
+            example=dict(c.example),
+            file=c.first.file,
+            line=c.first.line,
+        )

@@ -1,0 +1,71 @@
+"""From rule truths to an outcome, with the semantics of ROUTING_POLICY.md.
+
+The case is decided by the highest-priority rule that is definitely true, unless a rule
+of strictly higher priority is unknown: then it is not decided, and the unknown facts
+those outranking rules depend on are asked for. The engine never guesses past them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from triage.engine import RuleTruths
+from triage.logic import Truth, evaluate, unknown_facts
+from triage.ruleset import Rule, RuleSet, Value
+
+
+class Evaluator(Protocol):
+    """Tells which of a need's rules are definitely and possibly true for given values."""
+
+    def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths: ...
+
+
+class PythonEvaluator:
+    """Plain-Python evaluator (no durable_rules): the fake for unit tests."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self._rules = rules
+
+    def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths:
+        definite: set[str] = set()
+        possible: set[str] = set()
+        for rule in self._rules.rules_for(need):
+            truth = evaluate(rule.when, values)
+            if truth is not Truth.FALSE:
+                possible.add(rule.id)
+            if truth is Truth.TRUE:
+                definite.add(rule.id)
+        return RuleTruths(frozenset(definite), frozenset(possible))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["decided", "needs_information"]
+    winner: Rule | None
+    fired: tuple[Rule, ...]  # definitely true, highest priority first
+    blocking: tuple[Rule, ...]  # unknown rules that outrank every true rule
+    missing: tuple[str, ...]  # unknown facts the blocking rules depend on
+
+
+def outcome(rules: RuleSet, need: str, values: Mapping[str, Value], truths: RuleTruths) -> Outcome:
+    ordered = sorted(rules.rules_for(need), key=lambda r: -r.priority)  # stable: file order
+    fired = tuple(r for r in ordered if r.id in truths.definite)
+    top = fired[0].priority if fired else None
+    blocking = tuple(
+        r
+        for r in ordered
+        if r.id in truths.possible
+        and r.id not in truths.definite
+        and (top is None or r.priority > top)
+    )
+    if blocking:
+        missing: dict[str, None] = {}
+        for rule in blocking:
+            for fact in unknown_facts(rule.when, values):
+                missing.setdefault(fact, None)
+        return Outcome("needs_information", None, fired, blocking, tuple(missing))
+    if fired:
+        return Outcome("decided", fired[0], fired, (), ())
+    return Outcome("needs_information", None, (), (), ())

@@ -1,0 +1,128 @@
+"""The only module that imports durable_rules; it drives the C extension directly.
+
+Measured traps of durable_rules 2.0.28 and how this module avoids them:
+
+- Sessions are never freed without `delete_state` (the 1,025th raises MemoryError), and
+  `delete_state` on a session whose fact matched nothing segfaults: every ruleset has a
+  catch-all rule, and the state is deleted in `finally` once the catch-all has fired.
+- A shared sid across threads loses activations, and the C engine is not thread-safe:
+  one process-wide lock, and a fresh sid per evaluation.
+- A ruleset name cannot be registered twice and is never freed: rulesets are named by
+  a hash of their content and registered once per process.
+- `engine.Host` runs timer threads that take over in-flight actions (error 307): we do
+  not use it; every pending action is completed here, in the calling thread.
+- Numbers written with an exponent (`1e-05`) are rejected: numbers are written in plain
+  decimal notation. Only validated values reach this module (equality coerces types).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import durable_rules_engine as _dre
+
+from triage.compiler import CATCH_ALL, CompiledNeed
+from triage.errors import EngineError
+from triage.ruleset import Value
+
+_LOCK = threading.Lock()
+_SIDS = itertools.count(1)
+_HANDLES: dict[str, int] = {}  # ruleset name (content hash) -> engine handle
+
+
+@dataclass(frozen=True)
+class RuleTruths:
+    """Which rules are definitely true, and which are possibly true (true or unknown)."""
+
+    definite: frozenset[str]
+    possible: frozenset[str]
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    return text
+
+
+def encode(values: Mapping[str, Value], fields: Mapping[str, str], sid: int) -> str:
+    """The case fact as durable_rules JSON: discriminator, sid, and the known values only."""
+    parts = ['"kind":"case"', f'"sid":"{sid}"']
+    for code, value in values.items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int | float):
+            text = _number(value)
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        parts.append(f'"{fields[code]}":{text}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _handle(compiled: CompiledNeed) -> int:
+    with _LOCK:
+        handle = _HANDLES.get(compiled.ruleset_name)
+        if handle is None:
+            try:
+                handle = _dre.create_ruleset(
+                    compiled.ruleset_name, json.dumps(compiled.definition, ensure_ascii=False)
+                )
+            except _dre.error as exc:
+                raise EngineError(f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}") from exc
+            _HANDLES[compiled.ruleset_name] = handle
+        return handle
+
+
+class DurableEngine:
+    """Evaluates cases against compiled rulesets (one per need)."""
+
+    def __init__(self, compiled: Mapping[str, CompiledNeed]) -> None:
+        self._needs = {need: (c, _handle(c)) for need, c in compiled.items()}
+
+    def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths:
+        compiled, handle = self._needs[need]
+        fired: list[str] = []
+        with _LOCK:
+            sid = next(_SIDS)
+            payload = encode(values, compiled.fields, sid)
+            matched = False  # the catch-all guarantees a match once the fact is asserted
+            try:
+                result = _dre.assert_fact(handle, payload)
+                if result[0] != 0:
+                    raise EngineError(f"case was not handled (engine result {result[0]})")
+                matched = True
+                state_handle = result[1]
+                started = _dre.start_action_for_state(handle, state_handle)
+                if started and '"exception"' in started[0]:
+                    raise EngineError("engine state holds an exception")
+                message = started[1] if started else None
+                while message:
+                    fired.append(message[2 : message.index('"', 2)])
+                    message = _dre.complete_and_start_action(handle, state_handle)
+            except _dre.error as exc:
+                raise EngineError(f"durable_rules failed: {exc}") from exc
+            finally:
+                if matched:
+                    _dre.delete_state(handle, str(sid))
+        if CATCH_ALL not in fired:
+            raise EngineError("the catch-all rule did not fire")
+        definite: set[str] = set()
+        possible: set[str] = set()
+        for name in fired:
+            action = compiled.actions.get(name)
+            if action is None:
+                continue
+            possible.add(action.rule_id)
+            if action.definite:
+                definite.add(action.rule_id)
+        return RuleTruths(frozenset(definite), frozenset(possible))
+
+
+def registered_rulesets() -> int:
+    """How many rulesets this process registered (they are never freed)."""
+    return len(_HANDLES)

@@ -1,0 +1,98 @@
+"""One error tree for everything a caller or rule author can get wrong.
+
+    TriageError
+    ├── InvalidCaseError        a case (HTTP body, CLI line) breaks the contract; names the field
+    ├── RuleFileError           a rule file is malformed; names file, line, rule id, suggestion
+    │   └── RuleConflictError   two same-priority rules with different outcomes can both be true
+    ├── ScenarioError           a scenario file is malformed; names file and line
+    └── EngineError             the rule engine failed while evaluating (never the caller's fault)
+
+Errors carry their data as attributes so that the CLI and the HTTP layer can render them
+without parsing messages.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class TriageError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class InvalidCaseError(TriageError):
+    """A case does not satisfy the contract; `field` is a dotted path such as `facts.pain`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class RuleFileError(TriageError):
+    """A rule file cannot be loaded. The message names file and line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        rule_id: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.rule_id = rule_id
+        self.suggestion = suggestion
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = self.file or "<rules>"
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: "
+        if self.rule_id:
+            text += f"rule {self.rule_id}: "
+        text += self.message
+        if self.suggestion:
+            text += f" (did you mean {self.suggestion!r}?)"
+        return text
+
+
+class RuleConflictError(RuleFileError):
+    """Two rules of equal priority and different outcomes are both true for `example`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule_ids: tuple[str, str],
+        example: dict[str, object],
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.rule_ids = rule_ids
+        self.example = example
+        super().__init__(message, file=file, line=line, rule_id=rule_ids[0])
+
+
+class ScenarioError(TriageError):
+    """A scenario file cannot be read."""
+
+    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+
+
+class EngineError(TriageError):
+    """The rule engine failed; the message carries the engine's own code."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
+    """The closest known name to a misspelt one, if any is close enough."""
+    matches = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,118 @@
+"""Three-valued evaluation of conditions in plain Python (Kleene logic).
+
+The engine asks durable_rules which rules are definitely true and which are possibly
+true; this module answers the finer questions on those few rules: which unknown facts a
+rule depends on (`missing_facts`), and each condition's truth for `triage explain`.
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from triage.ruleset import (
+    All,
+    Always,
+    AnyOf,
+    Compare,
+    Condition,
+    Known,
+    Missing,
+    Not,
+    RedFlagAny,
+    Value,
+)
+
+
+class Truth(enum.Enum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    def negate(self) -> Truth:
+        return {Truth.TRUE: Truth.FALSE, Truth.FALSE: Truth.TRUE}.get(self, Truth.UNKNOWN)
+
+
+COMPARE: Mapping[str, Callable[[Value, Value], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,  # type: ignore[dict-item]
+    "le": operator.le,  # type: ignore[dict-item]
+    "gt": operator.gt,  # type: ignore[dict-item]
+    "ge": operator.ge,  # type: ignore[dict-item]
+}
+
+
+def holds(c: Compare, value: Value) -> bool:
+    if c.op == "in":
+        assert isinstance(c.value, tuple)
+        return value in c.value
+    assert not isinstance(c.value, tuple)
+    return COMPARE[c.op](value, c.value)
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A condition's truth, with the traces of its parts (for explanations)."""
+
+    condition: Condition
+    truth: Truth
+    parts: tuple[Trace, ...] = ()
+    value: Value | None = None
+
+
+def trace(c: Condition, values: Mapping[str, Value]) -> Trace:
+    """Evaluate `c` over `values` (absent key = unknown fact), keeping every step."""
+    if isinstance(c, Always):
+        return Trace(c, Truth.TRUE)
+    if isinstance(c, RedFlagAny):
+        count = values.get("red_flag_count", 0)
+        return Trace(c, Truth.TRUE if count else Truth.FALSE, value=count)
+    if isinstance(c, Known | Missing):
+        present = c.fact in values
+        truth = Truth.TRUE if present == isinstance(c, Known) else Truth.FALSE
+        return Trace(c, truth, value=values.get(c.fact))
+    if isinstance(c, Compare):
+        if c.fact not in values:
+            return Trace(c, Truth.UNKNOWN)
+        v = values[c.fact]
+        return Trace(c, Truth.TRUE if holds(c, v) else Truth.FALSE, value=v)
+    if isinstance(c, Not):
+        inner = trace(c.item, values)
+        return Trace(c, inner.truth.negate(), (inner,))
+    parts = tuple(trace(item, values) for item in c.items)
+    truths = {p.truth for p in parts}
+    dominant, other = (Truth.FALSE, Truth.TRUE) if isinstance(c, All) else (Truth.TRUE, Truth.FALSE)
+    if dominant in truths:
+        truth = dominant
+    elif Truth.UNKNOWN in truths:
+        truth = Truth.UNKNOWN
+    else:
+        truth = other
+    return Trace(c, truth, parts)
+
+
+def evaluate(c: Condition, values: Mapping[str, Value]) -> Truth:
+    return trace(c, values).truth
+
+
+def unknown_facts(c: Condition, values: Mapping[str, Value]) -> list[str]:
+    """The unknown facts that keep `c` unknown: answering all of them makes `c` true or false.
+
+    Only parts that are themselves unknown are followed, so a fact behind a part that is
+    already false (in an `all`) or true (in an `any`) is not asked for.
+    """
+    found: dict[str, None] = {}
+
+    def walk(t: Trace) -> None:
+        if t.truth is not Truth.UNKNOWN:
+            return
+        if isinstance(t.condition, Compare):
+            found.setdefault(t.condition.fact, None)
+        for part in t.parts:
+            walk(part)
+
+    walk(trace(c, values))
+    return list(found)

@@ -1,0 +1,208 @@
+"""The parsed rule set: plain, immutable data shared by compiler, engine and checks.
+
+Nothing here knows about YAML, durable_rules, HTTP or databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+Locale = Literal["fi", "sv", "en"]
+LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
+
+Value: TypeAlias = bool | int | float | str
+FactType = Literal["enum", "bool", "int", "number", "code"]
+Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
+ORDER_OPS: frozenset[str] = frozenset({"lt", "le", "gt", "ge"})
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Finnish, with Swedish and English where given (falls back to Finnish)."""
+
+    fi: str
+    sv: str | None = None
+    en: str | None = None
+
+    def get(self, locale: Locale) -> str:
+        value: str | None = getattr(self, locale)
+        return value if value is not None else self.fi
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact a rule can read: its type, domain, default and the question that asks for it."""
+
+    code: str
+    type: FactType
+    question: Text
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    default: Value | None = None
+    unit: str | None = None
+    is_client_attribute: bool = False
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def always_known(self) -> bool:
+        """True when the fact can never be unknown: it has a default or is a required attribute."""
+        return self.default is not None or self.is_client_attribute
+
+
+# Client attributes that rules may read. Each use must carry a justification (PRODUCT.md).
+CLIENT_ATTRIBUTES: Mapping[str, Fact] = {
+    "client.age": Fact(
+        code="client.age",
+        type="int",
+        min=0,
+        max=120,
+        is_client_attribute=True,
+        question=Text(fi="Asiakkaan ikä", sv="Klientens ålder", en="Client's age"),
+    ),
+    "client.municipality": Fact(
+        code="client.municipality",
+        type="code",
+        is_client_attribute=True,
+        question=Text(fi="Asiakkaan kotikunta", sv="Klientens hemkommun", en="Client's municipality"),
+    ),
+}
+
+
+# --- conditions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Always:
+    """True for every case."""
+
+
+@dataclass(frozen=True)
+class Compare:
+    fact: str
+    op: Op
+    value: Value | tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Known:
+    fact: str
+
+
+@dataclass(frozen=True)
+class Missing:
+    fact: str
+
+
+@dataclass(frozen=True)
+class RedFlagAny:
+    """True when the case carries at least one red flag (never unknown)."""
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Condition
+
+
+Condition: TypeAlias = Always | Compare | Known | Missing | RedFlagAny | All | AnyOf | Not
+
+
+def subconditions(condition: Condition) -> Iterator[Condition]:
+    """The condition and every condition inside it, depth first."""
+    yield condition
+    if isinstance(condition, All | AnyOf):
+        for item in condition.items:
+            yield from subconditions(item)
+    elif isinstance(condition, Not):
+        yield from subconditions(condition.item)
+
+
+def facts_of(condition: Condition) -> tuple[str, ...]:
+    """Every fact or client attribute a condition reads, in order of first use.
+
+    A red-flag test reads the pseudo-fact `red_flag_count`.
+    """
+    seen: dict[str, None] = {}
+    for c in subconditions(condition):
+        if isinstance(c, Compare | Known | Missing):
+            seen.setdefault(c.fact, None)
+        elif isinstance(c, RedFlagAny):
+            seen.setdefault("red_flag_count", None)
+    return tuple(seen)
+
+
+# --- rules, needs, the whole set ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One routing rule: when `when` is definitely true, route to `service` at `urgency`."""
+
+    id: str
+    priority: int
+    description: Text
+    when: Condition
+    service: str
+    urgency: str
+    justification: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def outcome(self) -> tuple[str, str]:
+        return (self.service, self.urgency)
+
+    @property
+    def client_attributes(self) -> tuple[str, ...]:
+        return tuple(f for f in facts_of(self.when) if f in CLIENT_ATTRIBUTES)
+
+
+@dataclass(frozen=True)
+class Need:
+    code: str
+    name: Text
+    facts: Mapping[str, Fact]
+    rules: tuple[Rule, ...]
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything under `rules/`, validated. `version` is a hash of the files' content."""
+
+    urgencies: Mapping[str, Text]
+    services: Mapping[str, Text]
+    red_flags: Mapping[str, Text]
+    needs: Mapping[str, Need]
+    common_rules: tuple[Rule, ...]
+    version: str
+    _rules_by_need: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
+
+    def rules_for(self, need: str) -> tuple[Rule, ...]:
+        """The need's rules plus the common ones, in file order (common first)."""
+        cached = self._rules_by_need.get(need)
+        if cached is None:
+            cached = self.common_rules + self.needs[need].rules
+            self._rules_by_need[need] = cached
+        return cached
+
+    def fact(self, need: str, code: str) -> Fact:
+        """A need's fact or a client attribute."""
+        return CLIENT_ATTRIBUTES[code] if code in CLIENT_ATTRIBUTES else self.needs[need].facts[code]
+
+    def urgency_rank(self, urgency: str) -> int:
+        """0 for the most urgent."""
+        return list(self.urgencies).index(urgency)

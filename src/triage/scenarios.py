@@ -1,0 +1,201 @@
+"""Scenario files: a case and its expected outcome, run by `triage test` and by pytest.
+
+Modelled on the DMN TCK test-case files. A file holds a list of scenarios:
+
+    scenarios:
+      - id: dental-pain-5-adult
+        description: Worked example 1 of the policy.
+        case: {need: dental, client: {age: 34, municipality: "179"}, facts: {pain: 5}}
+        expect:
+          status: decided
+          service: dental_booking
+          urgency: within_3_days
+          winning_rule: dn-pain-adult          # optional
+          missing_facts: [request]             # optional: exactly these
+          missing_facts_include: [request]     # optional: at least these
+          error: facts.pain                    # optional: the case must be refused here
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError
+
+from triage.errors import InvalidCaseError, ScenarioError
+from triage.service import Triage
+from triage.validation import parse_case
+
+
+class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    status: Literal["decided", "needs_information"] | None = None
+    service: StrictStr | None = None
+    urgency: StrictStr | None = None
+    winning_rule: StrictStr | None = None
+    missing_facts: list[StrictStr] | None = None
+    missing_facts_include: list[StrictStr] | None = None
+    error: StrictStr | None = None
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    description: StrictStr = ""
+    case: dict[str, Any]
+    expect: Expect
+    file: str = ""
+    line: int = 0
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenarios: list[dict[str, Any]]
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
+    return files
+
+
+def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
+    """Every scenario in the given files or directories; ids must be unique."""
+    out: list[Scenario] = []
+    seen: dict[str, str] = {}
+    for path in scenario_files(paths):
+        try:
+            raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            raise ScenarioError(f"not valid YAML: {exc.problem}", file=str(path),
+                                line=mark.line + 1 if mark else None) from None
+        try:
+            items = _File.model_validate(_plain(raw)).scenarios
+        except PydanticValidationError as exc:
+            raise ScenarioError(str(exc.errors()[0]["msg"]), file=str(path)) from None
+        for i, item in enumerate(items):
+            line = raw["scenarios"].lc.item(i)[0] + 1
+            try:
+                sc = Scenario.model_validate({**item, "file": str(path), "line": line})
+            except PydanticValidationError as exc:
+                err = exc.errors()[0]
+                loc = ".".join(str(p) for p in err["loc"])
+                node = raw["scenarios"][i]
+                if err["loc"] and isinstance(node, CommentedMap) and err["loc"][0] in node:
+                    line = node.lc.key(err["loc"][0])[0] + 1
+                raise ScenarioError(f"{loc}: {err['msg']}", file=str(path), line=line) from None
+            if sc.expect.status is None and sc.expect.error is None:
+                raise ScenarioError(f"scenario {sc.id}: expect needs a status or an error",
+                                    file=str(path), line=line)
+            if sc.id in seen:
+                raise ScenarioError(f"duplicate scenario id {sc.id!r} (first at {seen[sc.id]})",
+                                    file=str(path), line=line)
+            seen[sc.id] = f"{path}:{line}"
+            out.append(sc)
+    return out
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    diffs: list[tuple[str, object, object]]  # (field, expected, got)
+    true_rules: list[str] = field(default_factory=list)
+    winner: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.diffs
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    rule_ids: list[str]
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def true_counts(self) -> Counter[str]:
+        return Counter(rule for r in self.results for rule in r.true_rules)
+
+    @property
+    def win_counts(self) -> Counter[str]:
+        return Counter(r.winner for r in self.results if r.winner)
+
+    @property
+    def unexercised(self) -> list[str]:
+        """Rules that won no scenario."""
+        wins = self.win_counts
+        return [rule for rule in self.rule_ids if not wins[rule]]
+
+
+def run_scenario(triage: Triage, sc: Scenario) -> Result:
+    exp = sc.expect
+    try:
+        case = parse_case(sc.case, triage.rules)
+    except InvalidCaseError as exc:
+        got_error = exc.field
+        if exp.error is None:
+            return Result(sc, [("case", "a valid case", str(exc))])
+        return Result(sc, [] if exp.error == got_error else [("error", exp.error, got_error)])
+    if exp.error is not None:
+        return Result(sc, [("error", exp.error, "no error: the case was accepted")])
+    d = triage.decide_case(case, seed=0)
+    got: dict[str, object] = {
+        "status": d.status,
+        "service": d.service.code if d.service else None,
+        "urgency": d.urgency,
+        "winning_rule": d.winning_rule,
+    }
+    diffs: list[tuple[str, object, object]] = []
+    for key, value in got.items():
+        wanted = getattr(exp, key)
+        if wanted is not None and wanted != value:
+            diffs.append((key, wanted, value))
+    missing = [m.fact for m in d.missing_facts]
+    if exp.missing_facts is not None and sorted(exp.missing_facts) != sorted(missing):
+        diffs.append(("missing_facts", sorted(exp.missing_facts), sorted(missing)))
+    if exp.missing_facts_include is not None and not set(exp.missing_facts_include) <= set(missing):
+        diffs.append(("missing_facts_include", sorted(exp.missing_facts_include), sorted(missing)))
+    return Result(sc, diffs, [r.id for r in d.fired_rules], d.winning_rule)
+
+
+def run_scenarios(triage: Triage, scenarios: list[Scenario]) -> Report:
+    rule_ids = [r.id for r in triage.rules.common_rules]
+    for need in triage.rules.needs.values():
+        rule_ids.extend(r.id for r in need.rules)
+    return Report([run_scenario(triage, sc) for sc in scenarios], rule_ids)
+
+
+def format_failure(result: Result) -> str:
+    sc = result.scenario
+    lines = [f"FAIL {sc.id} ({sc.file}:{sc.line})"]
+    if sc.description:
+        lines.append(f"     {sc.description}")
+    for key, expected, got in result.diffs:
+        lines.append(f"     {key}:")
+        lines.append(f"       - expected: {expected}")
+        lines.append(f"       + got:      {got}")
+    return "\n".join(lines)

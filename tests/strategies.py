@@ -1,0 +1,47 @@
+"""Hypothesis strategies for valid cases of the shipped rules, boundaries included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from triage.analysis import representative_values
+from triage.ruleset import Fact, RuleSet
+
+MUNICIPALITIES = ["179", "077", "892", "182"]
+
+
+def fact_values(fact: Fact, rules: RuleSet, need: str) -> st.SearchStrategy[Any]:
+    if fact.type == "bool":
+        return st.booleans()
+    if fact.type == "enum":
+        return st.sampled_from(fact.values)
+    assert fact.min is not None and fact.max is not None
+    edges = representative_values(fact, rules.rules_for(need))
+    if fact.type == "int":
+        return st.one_of(st.sampled_from(edges), st.integers(int(fact.min), int(fact.max)))
+    near = [e + d for e in edges for d in (-0.1, -1e-9, 1e-9, 0.1) if fact.min <= e + d <= fact.max]
+    return st.one_of(
+        st.sampled_from(edges + near),
+        st.floats(fact.min, fact.max, allow_nan=False, allow_infinity=False),
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn, rules: RuleSet, need: str | None = None, red_flags: bool = True) -> dict[str, Any]:
+    need = need or draw(st.sampled_from(sorted(rules.needs)))
+    facts: dict[str, Any] = {}
+    for code, fact in rules.needs[need].facts.items():
+        if draw(st.booleans()):
+            facts[code] = draw(fact_values(fact, rules, need))
+    flags = draw(st.lists(st.sampled_from(sorted(rules.red_flags)), max_size=2, unique=True)) if red_flags and draw(st.integers(0, 4)) == 0 else []
+    age = draw(st.one_of(st.sampled_from([0, 17, 18, 64, 65, 120]), st.integers(0, 120)))
+    case: dict[str, Any] = {
+        "need": need,
+        "client": {"age": age, "municipality": draw(st.sampled_from(MUNICIPALITIES))},
+        "facts": facts,
+    }
+    if flags:
+        case["red_flags"] = flags
+    return case

@@ -1,0 +1,83 @@
+"""Invalid input names the field; nothing invalid reaches the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from triage.errors import InvalidCaseError
+from triage.ruleset import RuleSet
+from triage.validation import parse_case
+
+BASE: dict[str, Any] = {"need": "dental", "client": {"age": 40, "municipality": "179"}}
+
+
+def refused(rules: RuleSet, raw: Any) -> InvalidCaseError:
+    with pytest.raises(InvalidCaseError) as info:
+        parse_case(raw, rules)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("patch", "field", "words"),
+    [
+        ({"need": "dentl"}, "need", "did you mean 'dental'"),
+        ({"red_flags": ["chest_pian"]}, "red_flags[0]", "did you mean 'chest_pain'"),
+        ({"red_flags": ["chest_pain", "chest_pain"]}, "red_flags", "twice"),
+        ({"facts": {"pian": 3}}, "facts.pian", "did you mean 'pain'"),
+        ({"facts": {"topic": "housing"}}, "facts.topic", "fact of non_medical"),
+        ({"facts": {"pain": "5"}}, "facts.pain", "integer"),
+        ({"facts": {"pain": True}}, "facts.pain", "integer"),
+        ({"facts": {"pain": 4.5}}, "facts.pain", "integer"),
+        ({"facts": {"pain": -1}}, "facts.pain", "between 0 and 10"),
+        ({"facts": {"swelling": 1}}, "facts.swelling", "true or false"),
+        ({"facts": {"swelling": "true"}}, "facts.swelling", "true or false"),
+        ({"facts": {"request": "cleanin"}}, "facts.request", "one of"),
+        ({"facts": {"request": None}}, "facts.request", ""),
+        ({"client": {"age": "40", "municipality": "179"}}, "client.age", ""),
+        ({"client": {"age": -1, "municipality": "179"}}, "client.age", ""),
+        ({"client": {"age": 40}}, "client.municipality", "required"),
+        ({"client": {"age": 40, "municipality": "179", "gender": "f"}}, "client.gender", "Extra"),
+        ({"client": {"age": 40, "municipality": "179", "languages": ["Finnish"]}}, "client.languages.0", ""),
+        ({"surname": "Virtanen"}, "surname", "Extra"),
+        ({"locale": "de"}, "locale", ""),
+        ({"facts": {f"f{i}": 1 for i in range(17)}}, "facts", "16"),
+        ({"red_flags": ["chest_pain"] * 17}, "red_flags", "16"),
+    ],
+)
+def test_invalid_input_names_the_field(rules: RuleSet, patch: dict[str, Any], field: str, words: str) -> None:
+    err = refused(rules, {**BASE, **patch})
+    assert err.field == field
+    assert words in str(err)
+
+
+def test_missing_need_is_named(rules: RuleSet) -> None:
+    assert refused(rules, {"client": BASE["client"]}).field == "need"
+
+
+def test_a_non_object_is_refused(rules: RuleSet) -> None:
+    assert "JSON object" in str(refused(rules, [1, 2]))
+
+
+def test_fact_of_another_need_names_that_need(rules: RuleSet) -> None:
+    err = refused(rules, {**BASE, "facts": {"inr": 3.0}})
+    assert "anticoagulation" in str(err)
+
+
+@pytest.mark.parametrize("value", ["010101-123N", "131052-308T", "abc 010199A1234 x", "311299+999X"])
+def test_identity_codes_are_refused_anywhere(rules: RuleSet, value: str) -> None:
+    err = refused(rules, {**BASE, "facts": {"request": value}})
+    assert err.field == "facts.request" and "identity code" in str(err)
+    err = refused(rules, {**BASE, "client": {**BASE["client"], "chosen_provider": value}})
+    assert err.field == "client.chosen_provider"
+
+
+def test_non_finite_numbers_are_refused(rules: RuleSet) -> None:
+    raw = {"need": "anticoagulation", "client": BASE["client"], "facts": {"egfr": float("nan")}}
+    assert refused(rules, raw).field == "facts.egfr"
+
+
+def test_integers_are_accepted_for_number_facts(rules: RuleSet) -> None:
+    case = parse_case({"need": "anticoagulation", "client": BASE["client"], "facts": {"egfr": 30}}, rules)
+    assert case.facts["egfr"] == 30
