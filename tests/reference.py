@@ -105,9 +105,7 @@ def reference_decide(rules: RuleSet, case: Mapping[str, Any]) -> RefDecision:
     truth = {r.id: kleene(r.when, v) for r in every}
     true_rules = [r for r in every if truth[r.id] is True]
     best = max((r.priority for r in true_rules), default=None)
-    blockers = [
-        r for r in every if truth[r.id] is None and (best is None or r.priority > best)
-    ]
+    blockers = [r for r in every if truth[r.id] is None and (best is None or r.priority > best)]
     if blockers:
         missing: list[str] = []
         for r in sorted(blockers, key=lambda r: -r.priority):

@@ -26,9 +26,20 @@ def test_policy_rows_and_boundaries_are_covered() -> None:
     """Each boundary the issue names has a scenario (by the value in its case)."""
     seen = {(k, v) for s in SCENARIOS for k, v in s.case.get("facts", {}).items()}
     ages = {s.case["client"]["age"] for s in SCENARIOS if isinstance(s.case.get("client"), dict)}
-    for boundary in [("pain", 3), ("pain", 4), ("pain", 6), ("pain", 7), ("egfr", 14.9),
-                     ("egfr", 15), ("egfr", 29.9), ("egfr", 30), ("inr", 1.9), ("inr", 2.0),
-                     ("inr", 4.9), ("inr", 5.0)]:
+    for boundary in [
+        ("pain", 3),
+        ("pain", 4),
+        ("pain", 6),
+        ("pain", 7),
+        ("egfr", 14.9),
+        ("egfr", 15),
+        ("egfr", 29.9),
+        ("egfr", 30),
+        ("inr", 1.9),
+        ("inr", 2.0),
+        ("inr", 4.9),
+        ("inr", 5.0),
+    ]:
         assert boundary in seen, boundary
     assert {17, 18, 64, 65} <= ages
 
@@ -45,7 +56,9 @@ def test_missing_information_scenario_for_every_need() -> None:
 
 def test_a_wrong_expectation_fails_with_a_readable_diff(engine_triage: Triage) -> None:
     original = next(s for s in SCENARIOS if s.id == "dn-trauma")
-    sc = original.model_copy(update={"expect": original.expect.model_copy(update={"urgency": "routine"})})
+    sc = original.model_copy(
+        update={"expect": original.expect.model_copy(update={"urgency": "routine"})}
+    )
     result = run_scenario(engine_triage, sc)
     assert not result.passed
     text = format_failure(result)

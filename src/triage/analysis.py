@@ -42,7 +42,9 @@ def representative_values(fact: Fact, rules: Sequence[Rule]) -> list[Value]:
         return [*others, filler]
     assert fact.min is not None and fact.max is not None
     lo, hi = fact.min, fact.max
-    cuts = sorted({lo, hi, *(float(p) for p in points if isinstance(p, int | float) and lo <= p <= hi)})
+    cuts = sorted(
+        {lo, hi, *(float(p) for p in points if isinstance(p, int | float) and lo <= p <= hi)}
+    )
     if fact.type == "int":
         ints = {int(lo), int(hi)}
         for c in cuts:
@@ -97,7 +99,10 @@ def find_conflicts(rules: RuleSet) -> list[Conflict]:
                 continue
             codes = list(dict.fromkeys([*facts_of(a.when), *facts_of(b.when)]))
             for values in assignments(candidates(rules, need, codes)):
-                if evaluate(a.when, values) is Truth.TRUE and evaluate(b.when, values) is Truth.TRUE:
+                if (
+                    evaluate(a.when, values) is Truth.TRUE
+                    and evaluate(b.when, values) is Truth.TRUE
+                ):
                     conflicts.append(Conflict(need, a, b, values))
                     seen.add((a.id, b.id))
                     break

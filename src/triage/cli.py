@@ -141,7 +141,11 @@ def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> 
         sys.exit(1)
     if fmt == "json":
         tree = explain_tree(triage, raw, decision)
-        click.echo(json.dumps({"decision": decision.model_dump(), "rules": tree}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"decision": decision.model_dump(), "rules": tree}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         click.echo(explain_text(triage, raw, decision))
 
@@ -157,5 +161,7 @@ def check(rules_dir: Path | None) -> None:
         click.echo(f"error: {exc}")
         sys.exit(1)
     count = sum(len(triage.rules.rules_for(n)) for n in triage.rules.needs)
-    click.echo(f"{directory}: {len(triage.rules.needs)} needs, {count} rules, no errors "
-               f"(version {triage.rules.version})")
+    click.echo(
+        f"{directory}: {len(triage.rules.needs)} needs, {count} rules, no errors "
+        f"(version {triage.rules.version})"
+    )

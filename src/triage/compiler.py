@@ -25,7 +25,6 @@ from triage.ruleset import (
     CLIENT_ATTRIBUTES,
     All,
     Always,
-    AnyOf,
     Compare,
     Condition,
     Fact,

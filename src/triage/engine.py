@@ -3,8 +3,9 @@
 Measured traps of durable_rules 2.0.28 and how this module avoids them:
 
 - Sessions are never freed without `delete_state` (the 1,025th raises MemoryError), and
-  `delete_state` on a session whose fact matched nothing segfaults: every ruleset has a
-  catch-all rule, and the state is deleted in `finally` once the catch-all has fired.
+  `delete_state` on a session whose fact matched nothing was reported to segfault: every
+  ruleset has a catch-all rule, an unmatched assertion is an error, and the state is
+  deleted in `finally` once the fact was accepted.
 - A shared sid across threads loses activations, and the C engine is not thread-safe:
   one process-wide lock, and a fresh sid per evaluation.
 - A ruleset name cannot be registered twice and is never freed: rulesets are named by
@@ -73,7 +74,9 @@ def _handle(compiled: CompiledNeed) -> int:
                     compiled.ruleset_name, json.dumps(compiled.definition, ensure_ascii=False)
                 )
             except _dre.error as exc:
-                raise EngineError(f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}") from exc
+                raise EngineError(
+                    f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}"
+                ) from exc
             _HANDLES[compiled.ruleset_name] = handle
         return handle
 

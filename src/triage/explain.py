@@ -30,8 +30,7 @@ _TEMPLATES: dict[str, dict[Locale, str]] = {
         "Mikään korkeamman prioriteetin sääntö ei voi soveltua.",
         "sv": "Regel {rule} (prioritet {priority}): {description} "
         "Ingen regel med högre prioritet kan gälla.",
-        "en": "Rule {rule} (priority {priority}): {description} "
-        "No higher-priority rule can apply.",
+        "en": "Rule {rule} (priority {priority}): {description} No higher-priority rule can apply.",
     },
     "blocked": {
         "fi": "Ei voida vielä päättää: säännöt {rules} voivat vielä soveltua, mutta niiden "
@@ -146,7 +145,12 @@ def explain_text(triage: Triage, raw: Any, decision: Decision) -> str:
     else:
         asked = ", ".join(m.fact for m in decision.missing_facts) or "nothing: no rule applies"
         head = f"NEEDS INFORMATION: ask {asked}"
-    lines = [head, decision.explanation, "", f"Rules of need {decision.need}, highest priority first:"]
+    lines = [
+        head,
+        decision.explanation,
+        "",
+        f"Rules of need {decision.need}, highest priority first:",
+    ]
     for item in explain_tree(triage, raw, decision):
         role = f"  <-- {item['role'].upper()}" if item["role"] else ""
         then = f"{item['then']['service']}/{item['then']['urgency']}"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from triage.ruleset import (
     All,
     Always,
-    AnyOf,
     Compare,
     Condition,
     Known,
@@ -38,10 +37,10 @@ class Truth(enum.Enum):
 COMPARE: Mapping[str, Callable[[Value, Value], bool]] = {
     "eq": operator.eq,
     "ne": operator.ne,
-    "lt": operator.lt,  # type: ignore[dict-item]
-    "le": operator.le,  # type: ignore[dict-item]
-    "gt": operator.gt,  # type: ignore[dict-item]
-    "ge": operator.ge,  # type: ignore[dict-item]
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
 }
 
 

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
@@ -175,14 +175,18 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     """Field names of the model reached by walking `loc` (for suggestions)."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
             continue
         info = current.model_fields.get(part)
         if info is None:
             return []
         annotation = info.annotation
         args = getattr(annotation, "__args__", ())
-        current = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), annotation)
+        current = next(
+            (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), annotation
+        )
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
@@ -209,7 +213,7 @@ class _Builder:
     def rule(
         self, rin: RuleIn, raw: Any, path: Path, index: int, facts: Mapping[str, Fact]
     ) -> Rule:
-        where = ["rules", index]
+        where: list[str | int] = ["rules", index]
         line = _line_of(raw, where)
 
         def fail(msg: str, sub: Sequence[str | int] = (), suggestion: str | None = None) -> None:
@@ -236,7 +240,7 @@ class _Builder:
                 ["then", "urgency"],
                 did_you_mean(rin.then.urgency, self.common.urgencies),
             )
-        when_raw = raw["rules"][index]["when"] if "when" in raw["rules"][index] else None
+        when_raw = raw["rules"][index].get("when")
         condition = _ConditionParser(facts, path, rin.id).parse(when_raw, [*where, "when"], raw)
         return Rule(
             id=rin.id,
@@ -257,7 +261,9 @@ class _ConditionParser:
         self.path = path
         self.rule_id = rule_id
 
-    def fail(self, msg: str, root: Any, loc: Sequence[str | int], suggestion: str | None = None) -> None:
+    def fail(
+        self, msg: str, root: Any, loc: Sequence[str | int], suggestion: str | None = None
+    ) -> None:
         raise RuleFileError(
             msg,
             file=str(self.path),
@@ -328,7 +334,7 @@ class _ConditionParser:
                 loc,
                 did_you_mean(str(bad), OPS) if bad else None,
             )
-        op: Op = ops[0]
+        op = cast(Op, ops[0])
         raw_value = _plain(node[op])
         sub = [*loc, op]
         if op in ORDER_OPS and fact.type not in ("int", "number"):
@@ -336,7 +342,11 @@ class _ConditionParser:
         if fact.type == "bool" and op not in ("eq", "ne"):
             self.fail(f"{fact.code} is bool: use eq or ne", root, sub)
         if op == "in":
-            if fact.type not in ("enum", "code") or not isinstance(raw_value, list) or not raw_value:
+            if (
+                fact.type not in ("enum", "code")
+                or not isinstance(raw_value, list)
+                or not raw_value
+            ):
                 self.fail("in takes a non-empty list and an enum fact", root, sub)
             return Compare(fact.code, op, tuple(self.value(fact, v, root, sub) for v in raw_value))
         return Compare(fact.code, op, self.value(fact, raw_value, root, sub))
@@ -421,7 +431,7 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
 
 
 def load_rules(directory: str | Path) -> RuleSet:
-    """Load and validate every rule file under `directory`; raise RuleFileError on the first error."""
+    """Load and validate every rule file under `directory`; raise RuleFileError at the first."""
     root = Path(directory)
     common_path = root / "common.yaml"
     if not common_path.is_file():

@@ -67,7 +67,9 @@ CLIENT_ATTRIBUTES: Mapping[str, Fact] = {
         code="client.municipality",
         type="code",
         is_client_attribute=True,
-        question=Text(fi="Asiakkaan kotikunta", sv="Klientens hemkommun", en="Client's municipality"),
+        question=Text(
+            fi="Asiakkaan kotikunta", sv="Klientens hemkommun", en="Client's municipality"
+        ),
     ),
 }
 
@@ -201,7 +203,9 @@ class RuleSet:
 
     def fact(self, need: str, code: str) -> Fact:
         """A need's fact or a client attribute."""
-        return CLIENT_ATTRIBUTES[code] if code in CLIENT_ATTRIBUTES else self.needs[need].facts[code]
+        return (
+            CLIENT_ATTRIBUTES[code] if code in CLIENT_ATTRIBUTES else self.needs[need].facts[code]
+        )
 
     def urgency_rank(self, urgency: str) -> int:
         """0 for the most urgent."""

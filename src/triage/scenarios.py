@@ -87,8 +87,11 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
             raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
-            raise ScenarioError(f"not valid YAML: {exc.problem}", file=str(path),
-                                line=mark.line + 1 if mark else None) from None
+            raise ScenarioError(
+                f"not valid YAML: {exc.problem}",
+                file=str(path),
+                line=mark.line + 1 if mark else None,
+            ) from None
         try:
             items = _File.model_validate(_plain(raw)).scenarios
         except PydanticValidationError as exc:
@@ -105,11 +108,17 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
                     line = node.lc.key(err["loc"][0])[0] + 1
                 raise ScenarioError(f"{loc}: {err['msg']}", file=str(path), line=line) from None
             if sc.expect.status is None and sc.expect.error is None:
-                raise ScenarioError(f"scenario {sc.id}: expect needs a status or an error",
-                                    file=str(path), line=line)
+                raise ScenarioError(
+                    f"scenario {sc.id}: expect needs a status or an error",
+                    file=str(path),
+                    line=line,
+                )
             if sc.id in seen:
-                raise ScenarioError(f"duplicate scenario id {sc.id!r} (first at {seen[sc.id]})",
-                                    file=str(path), line=line)
+                raise ScenarioError(
+                    f"duplicate scenario id {sc.id!r} (first at {seen[sc.id]})",
+                    file=str(path),
+                    line=line,
+                )
             seen[sc.id] = f"{path}:{line}"
             out.append(sc)
     return out

@@ -111,7 +111,9 @@ def parse_case(raw: Any, rules: RuleSet) -> Case:
         case = Case.model_validate(raw)
     except PydanticValidationError as exc:
         err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "json-")))
+        field = ".".join(
+            str(p) for p in err["loc"] if not str(p).startswith(("function-", "json-"))
+        )
         # pydantic reports union members as extra loc parts; keep the field path readable.
         field = re.sub(r"\.(bool|int|float|str)$", "", field)
         raise InvalidCaseError(field, err["msg"]) from None

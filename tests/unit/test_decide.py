@@ -16,18 +16,28 @@ def case(need: str, age: int = 40, **facts: Any) -> dict[str, Any]:
 
 def test_highest_priority_true_rule_wins(python_triage: Triage) -> None:
     d = python_triage.decide(case("dental", pain=8, request="cleaning"))
-    assert (d.status, d.service and d.service.code, d.urgency) == ("decided", "dental_emergency", "same_day")
+    assert (d.status, d.service and d.service.code, d.urgency) == (
+        "decided",
+        "dental_emergency",
+        "same_day",
+    )
     assert d.winning_rule == "dn-severe-pain"
     assert [r.id for r in d.fired_rules] == ["dn-severe-pain", "dn-pain-adult", "dn-cleaning"]
 
 
 def test_unknown_higher_rule_blocks_a_lower_true_rule(python_triage: Triage) -> None:
     # ac-default (10) is true, but ac-switch-contraindicated (60) is unknown.
-    d = python_triage.decide(case("anticoagulation", current_drug="warfarin", request="switch_to_doac", egfr=50))
+    d = python_triage.decide(
+        case("anticoagulation", current_drug="warfarin", request="switch_to_doac", egfr=50)
+    )
     assert d.status == "needs_information" and d.service is None and d.urgency is None
     assert "ac-switch-contraindicated" in d.blocking_rules
     assert [m.fact for m in d.missing_facts] == [
-        "mechanical_valve", "mitral_stenosis", "antiphospholipid_syndrome", "pregnant"]
+        "mechanical_valve",
+        "mitral_stenosis",
+        "antiphospholipid_syndrome",
+        "pregnant",
+    ]
 
 
 def test_missing_facts_skip_parts_already_false(python_triage: Triage) -> None:
@@ -50,14 +60,21 @@ def test_equal_priority_same_outcome_picks_first_in_file(python_triage: Triage) 
 
 def test_questions_are_localized(python_triage: Triage) -> None:
     raw = case("dental")
-    texts = {loc: python_triage.decide(raw, locale=loc).missing_facts[0].question for loc in ("fi", "sv", "en")}
+    texts = {
+        loc: python_triage.decide(raw, locale=loc).missing_facts[0].question
+        for loc in ("fi", "sv", "en")
+    }
     assert texts["fi"] != texts["sv"] != texts["en"]
     assert texts["en"] == "What does the client need from dental care?"
 
 
 def test_case_locale_wins_over_default(python_triage: Triage) -> None:
     d = python_triage.decide({**case("dental", pain=5), "locale": "sv"}, locale="en")
-    assert d.locale == "sv" and d.service is not None and d.service.name == "Tidsbeställning till tandvården"
+    assert (
+        d.locale == "sv"
+        and d.service is not None
+        and d.service.name == "Tidsbeställning till tandvården"
+    )
 
 
 def test_decision_carries_version_seed_and_explanation(python_triage: Triage) -> None:

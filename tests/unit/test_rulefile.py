@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import edit
 from triage.errors import RuleConflictError, RuleFileError
 from triage.rulefile import load_rules
 from triage.ruleset import RuleSet
 from triage.service import load_checked_rules
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -33,7 +28,13 @@ def load_error(directory: Path) -> RuleFileError:
 
 def test_shipped_rules_load(rules: RuleSet) -> None:
     assert set(rules.needs) == {"non_medical", "chronic_care", "dental", "anticoagulation"}
-    assert list(rules.urgencies) == ["emergency", "same_day", "within_3_days", "within_2_weeks", "routine"]
+    assert list(rules.urgencies) == [
+        "emergency",
+        "same_day",
+        "within_3_days",
+        "within_2_weeks",
+        "routine",
+    ]
     assert len(rules.red_flags) == 8 and len(rules.services) == 23
 
 
@@ -68,7 +69,11 @@ def test_unknown_enum_value_in_a_rule(rules_copy: Path) -> None:
 
 def test_misspelt_key_gets_a_suggestion(rules_copy: Path) -> None:
     f = rules_copy / "needs" / "dental.yaml"
-    edit(f, "    priority: 80\n    description: {fi: \"Hammas", "    prority: 80\n    description: {fi: \"Hammas")
+    edit(
+        f,
+        '    priority: 80\n    description: {fi: "Hammas',
+        '    prority: 80\n    description: {fi: "Hammas',
+    )
     err = load_error(rules_copy)
     assert err.line == line_of(f, "prority") and err.suggestion == "priority"
 
@@ -86,7 +91,11 @@ def test_wrong_value_type_for_fact(rules_copy: Path) -> None:
 
 
 def test_ordering_operator_on_enum_is_refused(rules_copy: Path) -> None:
-    edit(rules_copy / "needs" / "dental.yaml", "{fact: request, eq: cleaning}", "{fact: request, lt: cleaning}")
+    edit(
+        rules_copy / "needs" / "dental.yaml",
+        "{fact: request, eq: cleaning}",
+        "{fact: request, lt: cleaning}",
+    )
     assert "numeric fact" in str(load_error(rules_copy))
 
 
@@ -127,14 +136,22 @@ def test_conflicting_rules_are_refused_with_both_ids_and_an_example(rules_copy: 
 
 def test_numeric_conflict_is_found_at_the_boundary(rules_copy: Path) -> None:
     # eGFR rows: moving 'lt: 30' to 'le: 30' overlaps 'ge: 30' exactly at 30.
-    edit(rules_copy / "needs" / "anticoagulation.yaml", "{fact: egfr, lt: 30}", "{fact: egfr, le: 30}")
+    edit(
+        rules_copy / "needs" / "anticoagulation.yaml",
+        "{fact: egfr, lt: 30}",
+        "{fact: egfr, le: 30}",
+    )
     with pytest.raises(RuleConflictError) as info:
         load_checked_rules(rules_copy)
     assert info.value.example["egfr"] == 30
 
 
 def test_loading_is_all_or_nothing(rules_copy: Path) -> None:
-    edit(rules_copy / "needs" / "dental.yaml", "then: {service: denture_care,", "then: {service: nope,")
+    edit(
+        rules_copy / "needs" / "dental.yaml",
+        "then: {service: denture_care,",
+        "then: {service: nope,",
+    )
     with pytest.raises(RuleFileError):
         load_rules(rules_copy)
 

@@ -39,14 +39,20 @@ def refused(rules: RuleSet, raw: Any) -> InvalidCaseError:
         ({"client": {"age": -1, "municipality": "179"}}, "client.age", ""),
         ({"client": {"age": 40}}, "client.municipality", "required"),
         ({"client": {"age": 40, "municipality": "179", "gender": "f"}}, "client.gender", "Extra"),
-        ({"client": {"age": 40, "municipality": "179", "languages": ["Finnish"]}}, "client.languages.0", ""),
+        (
+            {"client": {"age": 40, "municipality": "179", "languages": ["Finnish"]}},
+            "client.languages.0",
+            "",
+        ),
         ({"surname": "Virtanen"}, "surname", "Extra"),
         ({"locale": "de"}, "locale", ""),
         ({"facts": {f"f{i}": 1 for i in range(17)}}, "facts", "16"),
         ({"red_flags": ["chest_pain"] * 17}, "red_flags", "16"),
     ],
 )
-def test_invalid_input_names_the_field(rules: RuleSet, patch: dict[str, Any], field: str, words: str) -> None:
+def test_invalid_input_names_the_field(
+    rules: RuleSet, patch: dict[str, Any], field: str, words: str
+) -> None:
     err = refused(rules, {**BASE, **patch})
     assert err.field == field
     assert words in str(err)
@@ -65,7 +71,9 @@ def test_fact_of_another_need_names_that_need(rules: RuleSet) -> None:
     assert "anticoagulation" in str(err)
 
 
-@pytest.mark.parametrize("value", ["010101-123N", "131052-308T", "abc 010199A1234 x", "311299+999X"])
+@pytest.mark.parametrize(
+    "value", ["010101-123N", "131052-308T", "abc 010199A1234 x", "311299+999X"]
+)
 def test_identity_codes_are_refused_anywhere(rules: RuleSet, value: str) -> None:
     err = refused(rules, {**BASE, "facts": {"request": value}})
     assert err.field == "facts.request" and "identity code" in str(err)
@@ -79,5 +87,7 @@ def test_non_finite_numbers_are_refused(rules: RuleSet) -> None:
 
 
 def test_integers_are_accepted_for_number_facts(rules: RuleSet) -> None:
-    case = parse_case({"need": "anticoagulation", "client": BASE["client"], "facts": {"egfr": 30}}, rules)
+    case = parse_case(
+        {"need": "anticoagulation", "client": BASE["client"], "facts": {"egfr": 30}}, rules
+    )
     assert case.facts["egfr"] == 30

@@ -1,0 +1,95 @@
+"""Engine benchmark: durable_rules against the plain-Python reference evaluator.
+
+Both evaluate the same parsed shipped rules on the same generated mix of valid cases and
+produce the same outcome (status, service, urgency, missing facts); validation of the raw
+case is outside both timings. Runs alternate, so both see the same machine noise.
+
+    .venv/bin/python bench/engine.py [--cases 4000] [--repeats 7]
+
+The last line is: engine: durable <N>/s, reference <M>/s, ratio <M/N>
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.reference import reference_decide  # noqa: E402
+from tests.strategies import random_case  # noqa: E402
+from triage.service import Triage  # noqa: E402
+from triage.validation import parse_case  # noqa: E402
+
+
+def run(fn: Callable[[Any], object], items: list[Any], latencies: list[int]) -> float:
+    clock = time.perf_counter_ns
+    start = clock()
+    for item in items:
+        t0 = clock()
+        fn(item)
+        latencies.append(clock() - t0)
+    return len(items) / ((clock() - start) / 1e9)
+
+
+def pct(values: list[int], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=4000)
+    ap.add_argument("--repeats", type=int, default=7)
+    args = ap.parse_args()
+
+    triage = Triage.from_directory(ROOT / "rules")
+    rules = triage.rules
+    rng = random.Random(2026)
+    raws = [random_case(rng, rules) for _ in range(args.cases)]
+    cases = [parse_case(r, rules) for r in raws]
+
+    for case, raw in zip(cases[:500], raws[:500], strict=True):  # same answers, and warm-up
+        got = triage.evaluate(case)
+        ref = reference_decide(rules, raw)
+        assert (got.status, got.winner.id if got.winner else None, got.missing) == (
+            ref.status,
+            ref.winning_rule,
+            ref.missing,
+        ), raw
+
+    durable_rates: list[float] = []
+    reference_rates: list[float] = []
+    full_rates: list[float] = []
+    durable_lat: list[int] = []
+    reference_lat: list[int] = []
+    full_lat: list[int] = []
+    for _ in range(args.repeats):
+        durable_rates.append(run(triage.evaluate, cases, durable_lat))
+        reference_rates.append(run(lambda raw: reference_decide(rules, raw), raws, reference_lat))
+        full_rates.append(run(triage.decide, raws, full_lat))
+
+    n = statistics.median(durable_rates)
+    m = statistics.median(reference_rates)
+    print(f"cases {args.cases} x repeats {args.repeats}, medians of repeats")
+    for name, rates, lat in [
+        ("durable engine (evaluate)", durable_rates, durable_lat),
+        ("reference evaluator", reference_rates, reference_lat),
+        ("durable, full decide (validate + decision JSON model)", full_rates, full_lat),
+    ]:
+        print(
+            f"  {name}: {statistics.median(rates):,.0f}/s, "
+            f"p50 {pct(lat, 0.50):.1f} us, p99 {pct(lat, 0.99):.1f} us"
+        )
+    print(f"engine: durable {n:.0f}/s, reference {m:.0f}/s, ratio {m / n:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Rule-based client needs triage for social and health service guidance.
+
+>>> from triage import Triage
+>>> triage = Triage.from_directory("rules")
+>>> triage.decide({"need": "dental", "client": {"age": 34, "municipality": "179"},
+...                "facts": {"pain": 5}}).urgency
+'within_3_days'
+"""
+
+from triage.errors import (
+    EngineError,
+    InvalidCaseError,
+    RuleConflictError,
+    RuleFileError,
+    ScenarioError,
+    TriageError,
+)
+from triage.models import Decision
+from triage.rulefile import load_rules
+from triage.ruleset import RuleSet
+from triage.service import Triage, load_checked_rules
+from triage.validation import Case, parse_case
+
+__all__ = [
+    "Case",
+    "Decision",
+    "EngineError",
+    "InvalidCaseError",
+    "RuleConflictError",
+    "RuleFileError",
+    "RuleSet",
+    "ScenarioError",
+    "Triage",
+    "TriageError",
+    "load_checked_rules",
+    "load_rules",
+    "parse_case",
+]

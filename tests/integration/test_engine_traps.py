@@ -1,0 +1,188 @@
+"""Regression tests for the measured traps of durable_rules (see triage/engine.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import edit
+from triage.compiler import CATCH_ALL, MAX_DURABLE_RULES, compile_need, compile_rules
+from triage.engine import DurableEngine, encode, registered_rulesets
+from triage.errors import RuleFileError
+from triage.rulefile import load_rules
+from triage.ruleset import RuleSet
+from triage.service import Triage
+
+
+def walk(node: Any) -> list[Any]:
+    out = [node]
+    if isinstance(node, dict):
+        for v in node.values():
+            out.extend(walk(v))
+    elif isinstance(node, list):
+        for v in node:
+            out.extend(walk(v))
+    return out
+
+
+def test_sessions_are_deleted_so_thousands_of_cases_run(engine_triage: Triage) -> None:
+    # Without delete_state the 1,025th session of a ruleset raises MemoryError.
+    case = {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 1}}
+    for _ in range(3000):
+        assert engine_triage.decide(case).status == "needs_information"
+
+
+def test_a_case_matching_no_user_rule_is_safe(engine_triage: Triage) -> None:
+    # delete_state on a session whose fact matched nothing segfaults: the catch-all matches.
+    raw = {
+        "need": "non_medical",
+        "client": {"age": 40, "municipality": "179"},
+        "facts": {"topic": "loneliness"},
+    }
+    for _ in range(1100):
+        assert engine_triage.decide(raw).winning_rule == "nm-loneliness"
+
+
+def test_every_ruleset_has_a_discriminated_catch_all(rules: RuleSet) -> None:
+    for compiled in compile_rules(rules).values():
+        assert compiled.definition[CATCH_ALL] == {"all": [{"m": {"kind": "case"}}]}
+        for name, rule in compiled.definition.items():
+            match = rule["all"][0]["m"]
+            # Patterns also match the state document: every one must test the discriminator.
+            assert match == {"kind": "case"} or match["$and"][0] == {"kind": "case"}, name
+
+
+def test_no_empty_and_or_and_no_priorities_are_emitted(rules: RuleSet) -> None:
+    # `$and: []` matches everything; `pri` wraps silently and lowest fires first.
+    for compiled in compile_rules(rules).values():
+        for node in walk(dict(compiled.definition)):
+            if isinstance(node, dict):
+                assert "pri" not in node
+                for key in ("$and", "$or"):
+                    if key in node:
+                        assert len(node[key]) >= 2
+
+
+def test_numbers_are_written_without_exponent() -> None:
+    fields = {"egfr": "egfr"}
+    assert encode({"egfr": 1e-05}, fields, 1) == '{"kind":"case","sid":"1","egfr":0.00001}'
+    assert '"egfr":1.5e' not in encode({"egfr": 1.5e-7}, fields, 1)
+
+
+def test_tiny_numbers_reach_the_engine(engine_triage: Triage) -> None:
+    facts = {
+        "current_drug": "warfarin",
+        "request": "switch_to_doac",
+        "mechanical_valve": False,
+        "mitral_stenosis": False,
+        "antiphospholipid_syndrome": False,
+        "pregnant": False,
+        "egfr": 1e-05,
+    }
+    d = engine_triage.decide(
+        {"need": "anticoagulation", "client": {"age": 70, "municipality": "179"}, "facts": facts}
+    )
+    assert d.winning_rule == "ac-switch-egfr-very-low"
+
+
+def test_a_rule_true_on_several_or_branches_fires_once(engine_triage: Triage) -> None:
+    raw = {
+        "need": "anticoagulation",
+        "client": {"age": 70, "municipality": "179"},
+        "facts": {"bleeding_signs": True, "request": "bleeding"},
+    }
+    ids = [r.id for r in engine_triage.decide(raw).fired_rules]
+    assert ids.count("ac-bleeding") == 1
+
+
+def test_rulesets_are_registered_once_per_content(rules: RuleSet, rules_copy: Path) -> None:
+    # A ruleset name can be registered only once per process: names carry a content hash.
+    DurableEngine(compile_rules(rules))
+    before = registered_rulesets()
+    DurableEngine(compile_rules(rules))
+    assert registered_rulesets() == before
+    # Priorities live on the Python side; a changed threshold changes the durable ruleset.
+    edit(rules_copy / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pain, ge: 8}")
+    changed = compile_rules(load_rules(rules_copy))
+    assert changed["dental"].ruleset_name != compile_rules(rules)["dental"].ruleset_name
+    assert (
+        changed["anticoagulation"].ruleset_name
+        == compile_rules(rules)["anticoagulation"].ruleset_name
+    )
+    DurableEngine(changed)
+    assert registered_rulesets() == before + 1
+
+
+def test_no_background_threads_are_started(rules: RuleSet) -> None:
+    # durable's Host starts timer threads that steal in-flight actions; we never use it.
+    before = threading.active_count()
+    engine = DurableEngine(compile_rules(rules))
+    engine.evaluate(
+        "dental",
+        {
+            "client.age": 40,
+            "client.municipality": "179",
+            "red_flag_count": 0,
+            "pain": 0,
+            "swelling": False,
+            "trauma": False,
+        },
+    )
+    assert threading.active_count() == before
+    assert "durable.engine" not in sys.modules
+
+
+def test_oversized_ruleset_is_refused(rules_copy: Path) -> None:
+    f = rules_copy / "needs" / "dental.yaml"
+    extra = "".join(
+        f"""
+  - id: dn-extra-{i}
+    priority: {100 + i}
+    description: {{fi: "x"}}
+    when: {{all: [{{fact: pain, eq: {i % 11}}}, {{fact: request, eq: other}}]}}
+    then: {{service: dental_booking, urgency: routine}}
+"""
+        for i in range(MAX_DURABLE_RULES // 2)
+    )
+    f.write_text(f.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    with pytest.raises(RuleFileError, match="limit is 400"):
+        compile_need(load_rules(rules_copy), "dental")
+
+
+def test_without_a_catch_all_an_unmatched_case_is_not_handled() -> None:
+    """Why the catch-all exists: an unmatched fact comes back 'not handled' (code 1). Issue 2
+    reports that deleting such a session segfaults; the C API alone did not crash here, so
+    the engine never relies on that and treats any code but 0 as an EngineError."""
+    script = """
+import json, durable_rules_engine as d
+rule = {"all": [{"m": {"$and": [{"kind": "case"}, {"x": 1}]}}]}
+h = d.create_ruleset("trap", json.dumps({"r": rule}))
+print(d.assert_fact(h, json.dumps({"kind": "case", "sid": "1", "x": 2}))[0])
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "1", proc.stdout + proc.stderr
+
+
+def test_the_engine_rejects_exponent_numbers_it_is_never_given() -> None:
+    script = """
+import json, durable_rules_engine as d
+h = d.create_ruleset("exp", json.dumps({"r": {"all": [{"m": {"kind": "case"}}]}}))
+try:
+    d.assert_fact(h, json.dumps({"kind": "case", "sid": "1", "x": 1e-05}))
+    print("accepted")
+except d.error:
+    print("rejected")
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip() == "rejected", proc.stdout + proc.stderr
+    json.dumps(1e-05)  # the default encoder would write an exponent

@@ -1,0 +1,21 @@
+"""The benchmark scripts run and print their contract line (timings are not checked)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_engine_benchmark_prints_its_last_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "engine.py"), "--cases", "300", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    last = proc.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"engine: durable \d+/s, reference \d+/s, ratio \d+\.\d", last), last

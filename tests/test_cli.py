@@ -1,0 +1,145 @@
+"""The `triage` command as users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import ROOT, SCENARIOS_DIR
+from tests.helpers import edit
+from triage.cli import main
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_decide_one_case_prints_one_decision() -> None:
+    code, out, _ = run(
+        "decide", str(ROOT / "examples" / "case.json"), "--locale", "en", "--seed", "7"
+    )
+    assert code == 0
+    (line,) = out.splitlines()
+    d = json.loads(line)
+    assert d["status"] == "decided" and d["service"]["code"] == "dental_booking"
+    assert d["seed"] == 7 and d["locale"] == "en"
+    assert set(d) >= {
+        "decision_id",
+        "missing_facts",
+        "fired_rules",
+        "winning_rule",
+        "providers",
+        "rules_version",
+        "explanation",
+    }
+
+
+def test_decide_json_lines_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
+    good = {"need": "dental", "client": {"age": 34, "municipality": "179"}, "facts": {"pain": 5}}
+    lines = [
+        json.dumps(good),
+        "{not json",
+        "",
+        json.dumps({**good, "facts": {"pain": 99}}),
+        json.dumps({**good, "need": "chronic_care", "facts": {"symptoms_worsening": True}}),
+    ]
+    f = tmp_path / "cases.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    code, out, _ = run("decide", str(f))
+    assert code == 1
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["service"]["code"] == "dental_booking"
+    assert rows[1]["line"] == 2 and "not valid JSON" in rows[1]["error"]
+    assert rows[2] == {
+        "line": 4,
+        "field": "facts.pain",
+        "error": "facts.pain: must be between 0 and 10",
+    }
+    assert rows[3]["service"]["code"] == "nurse_assessment"
+
+
+def test_decide_reads_stdin() -> None:
+    case = {
+        "need": "non_medical",
+        "client": {"age": 40, "municipality": "077"},
+        "facts": {"topic": "loneliness"},
+    }
+    code, out, _ = run("decide", "-", input=json.dumps(case))
+    assert code == 0 and json.loads(out)["service"]["code"] == "third_sector_activities"
+
+
+def test_decide_with_broken_rules_names_file_and_line(rules_copy: Path) -> None:
+    edit(rules_copy / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pian, ge: 7}")
+    code, _, err = run("decide", str(ROOT / "examples" / "case.json"), "--rules", str(rules_copy))
+    assert code == 2
+    assert "dental.yaml:" in err and "pian" in err and "did you mean 'pain'" in err
+    assert "Traceback" not in err
+
+
+def test_test_command_passes_on_shipped_scenarios() -> None:
+    code, out, _ = run("test", str(SCENARIOS_DIR))
+    assert code == 0
+    assert "every rule wins at least one scenario" in out
+    assert out.strip().splitlines()[-1].endswith("passed, 0 failed")
+
+
+def test_test_command_shows_diff_and_unexercised_rules(tmp_path: Path) -> None:
+    f = tmp_path / "one.yaml"
+    f.write_text(
+        "scenarios:\n"
+        "  - id: wrong-urgency\n"
+        "    case: {need: dental, client: {age: 40, municipality: '179'}, facts: {trauma: true}}\n"
+        "    expect: {status: decided, service: dental_emergency, urgency: routine}\n"
+    )
+    code, out, _ = run("test", str(f))
+    assert code == 1
+    assert f"FAIL wrong-urgency ({f}:2)" in out
+    assert "- expected: routine" in out and "+ got:      same_day" in out
+    assert "rules no scenario exercised" in out and "ac-default" in out
+
+
+def test_test_command_rejects_scenario_that_asserts_nothing(tmp_path: Path) -> None:
+    f = tmp_path / "empty.yaml"
+    f.write_text("scenarios:\n  - id: nothing\n    case: {need: dental}\n    expect: {}\n")
+    code, _, err = run("test", str(f))
+    assert code == 2 and "expect needs a status or an error" in err
+
+
+def test_explain_shows_every_rule_with_truth_values() -> None:
+    code, out, _ = run("explain", str(ROOT / "examples" / "case.json"), "--locale", "en")
+    assert code == 0
+    assert out.startswith("DECIDED: dental_booking / within_3_days (winning rule dn-pain-adult)")
+    assert "<-- WINNER" in out
+    for rule in ("red-flag-emergency", "dn-trauma", "dn-booking"):
+        assert rule in out
+    assert "pain ≥ 4" in out and "[seen: 5]" in out
+    assert "request ∈ {acute, check_up, other} UNKNOWN    [not given]" in out
+
+
+def test_explain_json_marks_blockers(tmp_path: Path) -> None:
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps({"need": "dental", "client": {"age": 34, "municipality": "179"}}))
+    code, out, _ = run("explain", str(f), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    roles = {r["rule"]: r["role"] for r in data["rules"]}
+    assert roles["dn-booking"] == "blocking" and data["decision"]["status"] == "needs_information"
+
+
+def test_check_reports_shipped_rules_clean() -> None:
+    code, out, _ = run("check")
+    assert code == 0 and "no errors" in out
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["decide", "--help"]])
+def test_installed_entry_point_runs(argv: list[str]) -> None:
+    exe = Path(sys.executable).parent / "triage"
+    proc = subprocess.run([str(exe), *argv], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "Usage" in proc.stdout
