@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from triage.catalog import Catalog, load_catalog_file
 from triage.decide import PythonEvaluator
 from triage.ruleset import RuleSet
 from triage.service import Triage, load_checked_rules
@@ -37,3 +39,68 @@ def rules_copy(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(RULES_DIR, target)
     return target
+
+
+CATALOG_FILE = ROOT / "catalog" / "sample.yaml"
+
+
+@pytest.fixture(scope="session")
+def sample_catalog(rules: RuleSet) -> Catalog:
+    return load_catalog_file(CATALOG_FILE, rules.services)
+
+
+@pytest.fixture(scope="session")
+def full_triage(engine_triage: Triage, sample_catalog: Catalog) -> Triage:
+    """Shipped rules on durable_rules with the sample catalog."""
+    return engine_triage.with_catalog(sample_catalog)
+
+
+# --- databases ----------------------------------------------------------------------------
+
+PG_ENV = "TRIAGE_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str:
+    """A PostgreSQL URL in a fresh schema, or skip (fail under CI) when no server answers."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set in CI: the PostgreSQL tests must run")
+        pytest.skip(f"PostgreSQL tests skipped: {PG_ENV} is not set")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = sa.create_engine(url)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at {url} did not answer in CI: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: no server answers at {url}")
+    _PG_SCHEMAS.append((url, schema))
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+_PG_SCHEMAS: list[tuple[str, str]] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import sqlalchemy as sa
+
+    for url, schema in _PG_SCHEMAS:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'triage.db'}"
+    return postgres_url()

@@ -9,8 +9,9 @@ from typing import Any, cast
 
 import click
 
+from triage.catalog import build_catalog, load_catalog_file
 from triage.config import Settings
-from triage.errors import InvalidCaseError, RuleFileError, ScenarioError, TriageError
+from triage.errors import CatalogError, InvalidCaseError, RuleFileError, ScenarioError, TriageError
 from triage.explain import explain_text, explain_tree
 from triage.ruleset import Locale
 from triage.scenarios import format_failure, load_scenarios, run_scenarios
@@ -35,6 +36,33 @@ def _triage(rules_dir: Path | None) -> Triage:
     except RuleFileError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+def _triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> Triage:
+    """Rules plus a catalog: from `catalog_file` if given, else the database's current one."""
+    try:
+        if catalog_file is not None:
+            triage = _triage(rules_dir)
+            return triage.with_catalog(load_catalog_file(catalog_file, triage.rules.services))
+        from triage.bootstrap import bootstrap
+
+        settings = Settings()
+        if rules_dir is not None:
+            settings = settings.model_copy(update={"rules_dir": rules_dir})
+        return bootstrap(settings).triage
+    except (RuleFileError, CatalogError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _catalog_option(f: Any) -> Any:
+    return click.option(
+        "--catalog",
+        "catalog_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Catalog file to use instead of the database's current catalog.",
+    )(f)
 
 
 def _read_cases(path: str) -> list[tuple[int, Any]]:
@@ -69,9 +97,20 @@ def main() -> None:
 @click.option("--locale", type=LOCALE, default=None, help="Language of texts (default fi).")
 @click.option("--seed", type=int, default=None, help="Seed for reproducible provider order.")
 @_rules_option
-def decide(file: str, locale: str | None, seed: int | None, rules_dir: Path | None) -> None:
-    """Decide one JSON case, or JSON Lines (one case a line); one decision a line out."""
-    triage = _triage(rules_dir)
+@_catalog_option
+def decide(
+    file: str,
+    locale: str | None,
+    seed: int | None,
+    rules_dir: Path | None,
+    catalog_file: Path | None,
+) -> None:
+    """Decide one JSON case, or JSON Lines (one case a line); one decision a line out.
+
+    Providers come from the database named by TRIAGE_DATABASE_URL (the sample catalog is
+    loaded there on first use) unless --catalog names a file.
+    """
+    triage = _triage_with_catalog(rules_dir, catalog_file)
     bad = False
     try:
         cases = _read_cases(file)
@@ -165,3 +204,105 @@ def check(rules_dir: Path | None) -> None:
         f"{directory}: {len(triage.rules.needs)} needs, {count} rules, no errors "
         f"(version {triage.rules.version})"
     )
+
+
+@main.group()
+def catalog() -> None:
+    """Provider catalog: load into the database, import from HSDS or FHIR."""
+
+
+@catalog.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_rules_option
+def catalog_load(file: Path, rules_dir: Path | None) -> None:
+    """Validate FILE and make it the current catalog, atomically (idempotent)."""
+    from triage.store.catalog_repo import SqlCatalogRepository
+    from triage.store.db import make_engine
+
+    settings = Settings()
+    triage = _triage(rules_dir)
+    try:
+        loaded = load_catalog_file(file, triage.rules.services)
+    except CatalogError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("the current catalog is unchanged", err=True)
+        sys.exit(1)
+    changed = SqlCatalogRepository(make_engine(settings.database_url)).replace(loaded)
+    state = "loaded" if changed else "already current"
+    click.echo(f"{file}: {len(loaded.providers)} providers, version {loaded.version} ({state})")
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "fmt", type=click.Choice(["hsds", "fhir"]), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the catalog here (JSON); default: stdout.",
+)
+@_rules_option
+def catalog_import(file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
+    """Map an HSDS v3 JSON file or a FHIR R4 Bundle to the catalog format, with a report."""
+    from triage.importers import import_fhir, import_hsds
+
+    triage = _triage(rules_dir)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
+        sys.exit(2)
+    result = (import_hsds if fmt == "hsds" else import_fhir)(data, triage.rules.services)
+    for line in result.report:
+        click.echo(f"report: {line}", err=True)
+    try:
+        imported = build_catalog(result.document, triage.rules.services, file=str(file))
+    except CatalogError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    text = json.dumps(result.document, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(
+            f"{output}: {len(imported.providers)} providers, version {imported.version}", err=True
+        )
+    else:
+        click.echo(text)
+
+
+@main.group()
+def report() -> None:
+    """Audit reports."""
+
+
+@report.command("exposure")
+@click.option(
+    "--simulate",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Number of simulated listings (random service, municipality, languages).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@_rules_option
+@_catalog_option
+def report_exposure(
+    simulate: int, seed: int, fmt: str, rules_dir: Path | None, catalog_file: Path | None
+) -> None:
+    """First-position share and exposure per provider and ownership, against equal chance."""
+    from triage.exposure import exposure_report, format_report
+    from triage.exposure import simulate as simulate_listings
+
+    triage = _triage_with_catalog(rules_dir, catalog_file)
+    cat = triage.catalog
+    result = exposure_report(
+        simulate_listings(cat, decisions=simulate, seed=seed),
+        {p.id: p.ownership for p in cat.providers},
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(f"catalog {cat.version}, {simulate} simulated listings")
+        click.echo(format_report(result))

@@ -5,6 +5,7 @@
     ├── RuleFileError           a rule file is malformed; names file, line, rule id, suggestion
     │   └── RuleConflictError   two same-priority rules with different outcomes can both be true
     ├── ScenarioError           a scenario file is malformed; names file and line
+    ├── CatalogError            a provider catalog is invalid; names provider id and field
     └── EngineError             the rule engine failed while evaluating (never the caller's fault)
 
 Errors carry their data as attributes so that the CLI and the HTTP layer can render them
@@ -86,6 +87,29 @@ class ScenarioError(TriageError):
         self.file = file
         self.line = line
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+
+
+class CatalogError(TriageError):
+    """A provider catalog cannot be loaded; the old catalog stays in place."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider_id: str | None = None,
+        field: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.message = message
+        self.provider_id = provider_id
+        self.field = field
+        self.file = file
+        self.line = line
+        where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
+        who = f"provider {provider_id}: " if provider_id else ""
+        what = f"{field}: " if field else ""
+        super().__init__(f"{where}{who}{what}{message}")
 
 
 class EngineError(TriageError):

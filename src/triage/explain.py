@@ -48,6 +48,36 @@ _TEMPLATES: dict[str, dict[Locale, str]] = {
 }
 
 
+_PROVIDER_NOTES: dict[str, dict[Locale, str]] = {
+    "ask_chosen_provider": {
+        "fi": "Kysy, mille sote-keskukselle asiakas on listautunut: "
+        "hoidon jatkuvuus kulkee sen kautta.",
+        "sv": "Fråga vid vilken social- och hälsocentral klienten är listad: "
+        "vårdkontinuiteten går via den.",
+        "en": "Ask which sote-centre the client is listed at: continuity of care goes through it.",
+    },
+    "chosen_provider_not_offering": {
+        "fi": "Asiakkaan valitsema sote-keskus ei tarjoa tätä palvelua: "
+        "ota yhteys sinne ohjausta varten.",
+        "sv": "Klientens valda central erbjuder inte denna tjänst: kontakta den för handledning.",
+        "en": "The client's chosen sote-centre does not offer this service: "
+        "contact it for guidance.",
+    },
+    "no_provider_in_area": {
+        "fi": "Kukaan luettelon palveluntuottajista ei tarjoa tätä palvelua asiakkaan kunnassa: "
+        "ohjaa alueelliseen palveluneuvontaan.",
+        "sv": "Ingen tjänsteproducent i katalogen erbjuder denna tjänst i klientens kommun: "
+        "hänvisa till den regionala servicerådgivningen.",
+        "en": "No provider in the catalog offers this service in the client's municipality: "
+        "refer the client to regional service advice.",
+    },
+}
+
+
+def provider_note(code: str, locale: Locale) -> str:
+    return _PROVIDER_NOTES[code][locale]
+
+
 def explanation(rules: RuleSet, need: str, result: Outcome, locale: Locale) -> str:
     if result.winner is not None:
         w = result.winner

@@ -34,11 +34,24 @@ class FiredRule(_Out):
 
 
 class ProviderRef(_Out):
+    """A provider shown to staff, in the order shown. `reason` says why it is at its place."""
+
     id: str
     name: str
-    reason: str
-    contact: dict[str, str] = {}
-    accessible: bool | None = None
+    ownership: str
+    reason: Literal["chosen_by_client", "language_match", "eligible"]
+    contact: dict[str, str]
+    opening_hours: str | None
+    languages: list[str] | None
+    accessible: bool | None
+    accessibility_unknown: bool
+
+
+class ProviderNote(_Out):
+    """Why the provider list is empty, and what to do."""
+
+    code: Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"]
+    text: str
 
 
 class Decision(_Out):
@@ -52,7 +65,9 @@ class Decision(_Out):
     winning_rule: str | None
     blocking_rules: list[str]
     providers: list[ProviderRef]
+    provider_note: ProviderNote | None
     rules_version: str
+    catalog_version: str
     seed: int
     locale: Literal["fi", "sv", "en"]
     explanation: str

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from triage.analysis import check_conflicts
+from triage.catalog import EMPTY_CATALOG, Catalog
 from triage.compiler import compile_rules
 from triage.decide import Evaluator, Outcome, outcome
 from triage.engine import DurableEngine
-from triage.explain import explanation
-from triage.models import Decision, FiredRule, MissingFact, ServiceRef
+from triage.errors import InvalidCaseError
+from triage.explain import explanation, provider_note
+from triage.models import Decision, FiredRule, MissingFact, ProviderNote, ProviderRef, ServiceRef
+from triage.providers import Listing, list_providers
 from triage.rulefile import load_rules
 from triage.ruleset import Locale, RuleSet
 from triage.validation import Case, case_values, parse_case, resolve_locale
@@ -28,14 +31,20 @@ def load_checked_rules(directory: str | Path) -> RuleSet:
 class Triage:
     """Decides cases with one loaded rule set and one evaluator."""
 
-    def __init__(self, *, rules: RuleSet, evaluator: Evaluator) -> None:
+    def __init__(
+        self, *, rules: RuleSet, evaluator: Evaluator, catalog: Catalog = EMPTY_CATALOG
+    ) -> None:
         self.rules = rules
         self.evaluator = evaluator
+        self.catalog = catalog
 
     @classmethod
-    def from_directory(cls, directory: str | Path) -> Triage:
+    def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
         rules = load_checked_rules(directory)
-        return cls(rules=rules, evaluator=DurableEngine(compile_rules(rules)))
+        return cls(rules=rules, evaluator=DurableEngine(compile_rules(rules)), catalog=catalog)
+
+    def with_catalog(self, catalog: Catalog) -> Triage:
+        return Triage(rules=self.rules, evaluator=self.evaluator, catalog=catalog)
 
     def evaluate(self, case: Case) -> Outcome:
         values = case_values(case, self.rules)
@@ -47,6 +56,12 @@ class Triage:
     ) -> Decision:
         """Validate `raw` (raises InvalidCaseError naming the field) and decide it."""
         case = parse_case(raw, self.rules)
+        chosen = case.client.chosen_provider
+        if chosen and self.catalog.providers and self.catalog.get(chosen) is None:
+            raise InvalidCaseError(
+                "client.chosen_provider",
+                f"unknown provider {chosen!r} in catalog {self.catalog.version}",
+            )
         return self.decide_case(case, locale=locale, seed=seed)
 
     def decide_case(
@@ -56,6 +71,12 @@ class Triage:
         result = self.evaluate(case)
         rules = self.rules
         winner = result.winner
+        seed = secrets.randbits(31) if seed is None else seed
+        listing = (
+            list_providers(self.catalog, service=winner.service, client=case.client, seed=seed)
+            if winner
+            else Listing((), None)
+        )
         return Decision(
             decision_id=str(uuid.uuid4()),
             status=result.status,
@@ -82,9 +103,28 @@ class Triage:
             ],
             winning_rule=winner.id if winner else None,
             blocking_rules=[r.id for r in result.blocking],
-            providers=[],
+            providers=[
+                ProviderRef(
+                    id=item.provider.id,
+                    name=item.provider.name.get(loc),
+                    ownership=item.provider.ownership,
+                    reason=item.reason,
+                    contact=item.provider.contact.model_dump(exclude_none=True)
+                    if item.provider.contact
+                    else {},
+                    opening_hours=item.provider.opening_hours,
+                    languages=item.provider.languages,
+                    accessible=item.provider.accessible,
+                    accessibility_unknown=item.accessibility_unknown,
+                )
+                for item in listing.providers
+            ],
+            provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
+            if listing.note
+            else None,
             rules_version=rules.version,
-            seed=secrets.randbits(31) if seed is None else seed,
+            catalog_version=self.catalog.version,
+            seed=seed,
             locale=loc,
             explanation=explanation(rules, case.need, result, loc),
         )

@@ -1,0 +1,208 @@
+"""The provider catalog: file format, validation and the in-memory Catalog.
+
+A catalog file (YAML or JSON) lists providers with the services they offer, the
+municipalities they serve, languages, accessibility and contact details. Its version is
+a hash of its validated content, so the same providers give the same version whatever the
+file's formatting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from triage.errors import CatalogError, did_you_mean
+
+Ownership = Literal["public", "private", "third_sector"]
+PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
+MUNICIPALITY = r"^\d{3}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Name(_Strict):
+    fi: StrictStr = Field(min_length=1)
+    sv: StrictStr | None = None
+    en: StrictStr | None = None
+
+    def get(self, locale: str) -> str:
+        value: str | None = getattr(self, locale, None)
+        return value or self.fi
+
+
+class Contact(_Strict):
+    phone: StrictStr | None = None
+    booking_url: StrictStr | None = None
+    address: StrictStr | None = None
+
+
+class Provider(_Strict):
+    """One provider. Optional fields left out mean *unknown*, never *no*."""
+
+    id: StrictStr = Field(pattern=PROVIDER_ID)
+    name: Name
+    ownership: Ownership
+    municipalities: list[StrictStr] = Field(min_length=1)
+    services: list[StrictStr] = Field(min_length=1)
+    languages: list[StrictStr] | None = None
+    accessible: StrictBool | None = None
+    accepting_new_clients: StrictBool = True
+    contact: Contact | None = None
+    opening_hours: StrictStr | None = None
+
+
+class CatalogFile(_Strict):
+    version: Literal[1]
+    providers: list[Provider]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalog; `version` is the hash of its canonical JSON."""
+
+    providers: tuple[Provider, ...]
+    version: str
+
+    def get(self, provider_id: str) -> Provider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "providers": [p.model_dump(exclude_none=True) for p in self.providers],
+        }
+
+
+EMPTY_CATALOG = Catalog(providers=(), version="empty")
+
+
+def _version(providers: list[Provider]) -> str:
+    canonical = json.dumps(
+        [p.model_dump(exclude_none=True) for p in sorted(providers, key=lambda p: p.id)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _line(raw: Any, loc: list[str | int]) -> int | None:
+    node, line = raw, None
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def build_catalog(
+    document: Any, services: Mapping[str, object], *, file: str | None = None, raw: Any = None
+) -> Catalog:
+    """Validate a catalog document against the known service codes."""
+    raw = raw if raw is not None else document
+    try:
+        parsed = CatalogFile.model_validate(_plain(document))
+    except PydanticValidationError as exc:
+        errors = exc.errors()
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        loc = [p for p in err["loc"] if isinstance(p, str | int)]
+        provider_id = None
+        if len(loc) >= 2 and loc[0] == "providers" and isinstance(loc[1], int):
+            try:
+                provider_id = str(document["providers"][loc[1]]["id"])
+            except (KeyError, IndexError, TypeError):
+                provider_id = f"#{loc[1] + 1}"
+        field = ".".join(str(p) for p in loc[2:]) if provider_id else ".".join(map(str, loc))
+        raise CatalogError(
+            err["msg"],
+            provider_id=provider_id,
+            field=field or None,
+            file=file,
+            line=_line(raw, loc),
+        ) from None
+    seen: dict[str, int] = {}
+    for index, p in enumerate(parsed.providers):
+
+        def fail(
+            msg: str, field: str, sub: list[str | int], pid: str = p.id, i: int = index
+        ) -> None:
+            raise CatalogError(
+                msg,
+                provider_id=pid,
+                field=field,
+                file=file,
+                line=_line(raw, ["providers", i, *sub]),
+            )
+
+        if p.id in seen:
+            fail(f"duplicate provider id (first at provider #{seen[p.id] + 1})", "id", ["id"])
+        seen[p.id] = index
+        for j, code in enumerate(p.services):
+            if code not in services:
+                hint = did_you_mean(code, services)
+                fail(
+                    f"unknown service {code!r}" + (f" (did you mean {hint!r}?)" if hint else ""),
+                    f"services[{j}]",
+                    ["services", j],
+                )
+        if len(set(p.services)) != len(p.services):
+            fail("a service is listed twice", "services", ["services"])
+        for j, m in enumerate(p.municipalities):
+            if not (len(m) == 3 and m.isdigit()):
+                fail(
+                    f"{m!r} is not a 3-digit municipality code",
+                    f"municipalities[{j}]",
+                    ["municipalities", j],
+                )
+        for j, lang in enumerate(p.languages or []):
+            if not (2 <= len(lang) <= 3 and lang.isalpha() and lang.islower()):
+                fail(
+                    f"{lang!r} is not a language code such as fi, sv, en",
+                    f"languages[{j}]",
+                    ["languages", j],
+                )
+    return Catalog(providers=tuple(parsed.providers), version=_version(list(parsed.providers)))
+
+
+def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catalog:
+    """Read and validate a catalog file (YAML or JSON); raise CatalogError naming the field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        raw = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise CatalogError(
+            f"not valid YAML/JSON: {exc.problem}",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+        ) from None
+    return build_catalog(raw, services, file=str(path), raw=raw)

@@ -1,0 +1,1 @@
+"""Storage: sqlmodel tables, alembic migrations, repositories (SQL and in-memory)."""

@@ -1,0 +1,138 @@
+"""Hypothesis: the provider order depends only on what serves the client."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.catalog import Catalog, Provider, build_catalog
+from triage.providers import list_providers
+from triage.ruleset import RuleSet
+from triage.validation import Client
+
+SERVICE = "nurse_assessment"
+OWNERSHIP = ["public", "private", "third_sector"]
+
+
+@st.composite
+def providers(draw: st.DrawFn) -> list[dict[str, Any]]:
+    n = draw(st.integers(1, 9))
+    ids = draw(
+        st.lists(
+            st.from_regex(r"[a-z][a-z0-9-]{1,10}", fullmatch=True),
+            min_size=n,
+            max_size=n,
+            unique=True,
+        )
+    )
+    out = []
+    for pid in ids:
+        p: dict[str, Any] = {
+            "id": pid,
+            "name": {"fi": draw(st.text(min_size=1, max_size=12))},
+            "ownership": draw(st.sampled_from(OWNERSHIP)),
+            "municipalities": draw(st.sampled_from([["179"], ["179", "077"], ["077"]])),
+            "services": draw(st.sampled_from([[SERVICE], [SERVICE, "lab_test"], ["lab_test"]])),
+        }
+        if draw(st.booleans()):
+            p["languages"] = draw(
+                st.lists(st.sampled_from(["fi", "sv", "en"]), min_size=1, unique=True)
+            )
+        if draw(st.booleans()):
+            p["accessible"] = draw(st.booleans())
+        if draw(st.integers(0, 4)) == 0:
+            p["accepting_new_clients"] = False
+        out.append(p)
+    return out
+
+
+@st.composite
+def clients(draw: st.DrawFn, ids: list[str]) -> Client:
+    return Client(
+        age=draw(st.integers(0, 120)),
+        municipality=draw(st.sampled_from(["179", "077"])),
+        languages=draw(
+            st.none() | st.lists(st.sampled_from(["fi", "sv", "en"]), min_size=1, unique=True)
+        ),
+        chosen_provider=draw(st.none() | st.sampled_from(ids)),
+        needs_accessible_premises=draw(st.none() | st.booleans()),
+    )
+
+
+def order(rules: RuleSet, docs: list[dict[str, Any]], client: Client, seed: int) -> list[str]:
+    cat = build_catalog({"version": 1, "providers": docs}, rules.services)
+    return [
+        x.provider.id
+        for x in list_providers(cat, service=SERVICE, client=client, seed=seed).providers
+    ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**31 - 1))
+def test_order_ignores_catalog_order_ownership_and_names(
+    rules: RuleSet, data: st.DataObject, seed: int
+) -> None:
+    docs = data.draw(providers())
+    client = data.draw(clients([d["id"] for d in docs]))
+    base = order(rules, docs, client, seed)
+
+    shuffled = list(docs)
+    random.Random(data.draw(st.integers())).shuffle(shuffled)
+    assert order(rules, shuffled, client, seed) == base
+
+    flipped = [{**d, "ownership": data.draw(st.sampled_from(OWNERSHIP))} for d in docs]
+    assert order(rules, flipped, client, seed) == base
+
+    renamed = [
+        {**d, "name": {"fi": data.draw(st.text(min_size=1, max_size=12)), "en": "x"}} for d in docs
+    ]
+    assert order(rules, renamed, client, seed) == base
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**31 - 1))
+def test_missing_optional_fields_never_drop_a_provider(
+    rules: RuleSet, data: st.DataObject, seed: int
+) -> None:
+    docs = data.draw(providers())
+    client = data.draw(clients([d["id"] for d in docs]))
+    stripped = [{k: v for k, v in d.items() if k not in ("languages", "accessible")} for d in docs]
+    listed = set(order(rules, stripped, client, seed))
+    for d in stripped:
+        eligible = (
+            SERVICE in d["services"]
+            and client.municipality in d["municipalities"]
+            and d.get("accepting_new_clients", True)
+        )
+        assert (d["id"] in listed) == bool(eligible)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), seed=st.integers(0, 2**31 - 1))
+def test_eligible_chosen_provider_is_always_first(
+    rules: RuleSet, data: st.DataObject, seed: int
+) -> None:
+    docs = data.draw(providers())
+    client = data.draw(clients([d["id"] for d in docs]))
+    result = order(rules, docs, client, seed)
+    if client.chosen_provider and client.chosen_provider in result:
+        assert result[0] == client.chosen_provider
+
+
+def test_catalog_model_has_no_ranking_field() -> None:
+    assert set(Provider.model_fields) == {
+        "id",
+        "name",
+        "ownership",
+        "municipalities",
+        "services",
+        "languages",
+        "accessible",
+        "accepting_new_clients",
+        "contact",
+        "opening_hours",
+    }
+    assert Catalog.__dataclass_fields__.keys() == {"providers", "version"}
