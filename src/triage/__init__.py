@@ -7,6 +7,8 @@
 'within_3_days'
 """
 
+__version__ = "0.1.0"
+
 from triage.errors import (
     EngineError,
     InvalidCaseError,

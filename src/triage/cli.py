@@ -306,3 +306,141 @@ def report_exposure(
     else:
         click.echo(f"catalog {cat.version}, {simulate} simulated listings")
         click.echo(format_report(result))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Worker processes; they share the database (use PostgreSQL for several hosts).",
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the HTTP API (shipped rules, sample catalog on first start, SQLite by default)."""
+    import uvicorn
+
+    from triage.runtime import build_runtime
+
+    build_runtime()  # migrate and load the catalog once, before workers start
+    uvicorn.run(
+        "triage.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@main.group()
+def keys() -> None:
+    """API keys: create (shown once), revoke, list."""
+
+
+def _key_repo() -> Any:
+    from triage.store.db import make_engine
+    from triage.store.keys import SqlKeyRepository
+
+    return SqlKeyRepository(make_engine(Settings().database_url))
+
+
+@keys.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["frontline", "integration", "author", "auditor", "admin"]),
+)
+@click.option("--label", default="", help="Who or what uses the key (no personal data).")
+def keys_create(role: str, label: str) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    info, secret = _key_repo().create(role, label)
+    click.echo(secret)
+    click.echo(
+        f"key id {info.id}, role {info.role}: store the key now, it cannot be shown again", err=True
+    )
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id (the part after 'trg_')."""
+    if not _key_repo().revoke(key_id):
+        click.echo(f"error: no active key {key_id}", err=True)
+        sys.exit(1)
+    click.echo(f"key {key_id} revoked")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    for k in _key_repo().list():
+        click.echo(f"{k.id}  {k.role:<12} {'revoked' if k.revoked else 'active ':<8} {k.label}")
+
+
+@main.command()
+@click.argument("decision_id")
+def replay(decision_id: str) -> None:
+    """Recompute a stored decision with its own rules, catalog, seed and locale."""
+    from triage.runtime import build_runtime
+
+    try:
+        result = build_runtime().replay(decision_id)
+    except TriageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if result.identical:
+        click.echo(f"{decision_id}: identical")
+        return
+    click.echo(f"{decision_id}: DIFFERENT")
+    for line in result.differences:
+        click.echo(f"  {line}")
+    sys.exit(1)
+
+
+@main.group()
+def feedback() -> None:
+    """Staff feedback on decisions."""
+
+
+@feedback.command("export")
+@click.option(
+    "--misrouted",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each misrouted decision here as a scenario file.",
+)
+def feedback_export(directory: Path) -> None:
+    """Misrouted decisions as scenarios: `triage test DIR` shows what the rules get wrong."""
+    from triage.runtime import build_runtime
+
+    written = build_runtime().export_misrouted(directory)
+    click.echo(f"{len(written)} scenario files written to {directory}")
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here (default: stdout). The committed contract is api/openapi.json.",
+)
+def openapi(output: Path | None) -> None:
+    """Print the OpenAPI document of the HTTP API for the configured rules."""
+    import tempfile
+
+    from triage.http.app import create_app
+    from triage.runtime import build_runtime
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=f"sqlite:///{tmp}/openapi.db")
+        document = create_app(build_runtime(settings)).openapi()
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -20,3 +20,5 @@ class Settings(BaseSettings):
     scenarios_dir: Path = REPO / "scenarios"
     catalog_file: Path = REPO / "catalog" / "sample.yaml"
     database_url: str = f"sqlite:///{REPO / 'var' / 'triage.db'}"
+    # Serves POST /v1/_bench/echo (not in the contract) for bench/api.py's baseline.
+    bench_echo: bool = False

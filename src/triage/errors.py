@@ -6,7 +6,10 @@
     │   └── RuleConflictError   two same-priority rules with different outcomes can both be true
     ├── ScenarioError           a scenario file is malformed; names file and line
     ├── CatalogError            a provider catalog is invalid; names provider id and field
-    └── EngineError             the rule engine failed while evaluating (never the caller's fault)
+    ├── EngineError             the rule engine failed while evaluating (never the caller's fault)
+    ├── NotFoundError           no such decision (or other stored thing)
+    ├── AuthError               no valid API key (401) or the key's role may not do this (403)
+    └── StorageError            the database could not be reached in time (503)
 
 Errors carry their data as attributes so that the CLI and the HTTP layer can render them
 without parsing messages.
@@ -114,6 +117,22 @@ class CatalogError(TriageError):
 
 class EngineError(TriageError):
     """The rule engine failed; the message carries the engine's own code."""
+
+
+class NotFoundError(TriageError):
+    """The thing asked for does not exist."""
+
+
+class AuthError(TriageError):
+    """`status` is 401 for a missing or invalid key, 403 for a key of the wrong role."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class StorageError(TriageError):
+    """The database did not answer; the decision was not given."""
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:

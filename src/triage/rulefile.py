@@ -121,10 +121,9 @@ def _line_of(node: Any, path: Sequence[str | int]) -> int | None:
     return line
 
 
-def _read_yaml(path: Path) -> tuple[Any, str]:
-    text = path.read_text(encoding="utf-8")
+def _parse_yaml(text: str, path: Path) -> Any:
     try:
-        return YAML(typ="rt").load(text), text
+        return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RuleFileError(
@@ -430,18 +429,44 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
     return fact
 
 
+def read_rule_files(directory: str | Path) -> dict[str, str]:
+    """The rule files under `directory` as {relative path: text}."""
+    root = Path(directory)
+    files: dict[str, str] = {}
+    if (root / "common.yaml").is_file():
+        files["common.yaml"] = (root / "common.yaml").read_text(encoding="utf-8")
+    for path in sorted((root / "needs").glob("*.yaml")):
+        files[f"needs/{path.name}"] = path.read_text(encoding="utf-8")
+    return files
+
+
 def load_rules(directory: str | Path) -> RuleSet:
     """Load and validate every rule file under `directory`; raise RuleFileError at the first."""
-    root = Path(directory)
-    common_path = root / "common.yaml"
-    if not common_path.is_file():
+    return load_rule_files(read_rule_files(directory), root=Path(directory))
+
+
+def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
+    """Load rules from {relative path: text}: `common.yaml` and `needs/<need>.yaml`.
+
+    Errors name files as `root / relative path`.
+    """
+    unexpected = [
+        n for n in files if n != "common.yaml" and not re.fullmatch(r"needs/[\w-]+\.yaml", n)
+    ]
+    if unexpected:
+        raise RuleFileError(
+            "rule files are common.yaml and needs/<need>.yaml", file=str(root / unexpected[0])
+        )
+    if "common.yaml" not in files:
         raise RuleFileError("missing common.yaml (urgencies, services, red flags)", file=str(root))
-    need_paths = sorted((root / "needs").glob("*.yaml"))
-    if not need_paths:
+    need_names = sorted(n for n in files if n != "common.yaml")
+    if not need_names:
         raise RuleFileError("no need files in needs/*.yaml", file=str(root))
 
     digest = hashlib.sha256()
-    common_raw, text = _read_yaml(common_path)
+    common_path = root / "common.yaml"
+    text = files["common.yaml"]
+    common_raw = _parse_yaml(text, common_path)
     digest.update(b"common.yaml\0" + text.encode())
     common: CommonFileIn = _validate(CommonFileIn, common_raw, common_path)
     builder = _Builder(common, common_raw, common_path)
@@ -450,9 +475,11 @@ def load_rules(directory: str | Path) -> RuleSet:
     )
 
     needs: dict[str, Need] = {}
-    for path in need_paths:
-        raw, text = _read_yaml(path)
-        digest.update(path.name.encode() + b"\0" + text.encode())
+    for name in need_names:
+        path = root / name
+        text = files[name]
+        raw = _parse_yaml(text, path)
+        digest.update(name.encode() + b"\0" + text.encode())
         nin: NeedFileIn = _validate(NeedFileIn, raw, path)
         if nin.need in needs:
             raise RuleFileError(

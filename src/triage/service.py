@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,19 @@ from triage.errors import InvalidCaseError
 from triage.explain import explanation, provider_note
 from triage.models import Decision, FiredRule, MissingFact, ProviderNote, ProviderRef, ServiceRef
 from triage.providers import Listing, list_providers
-from triage.rulefile import load_rules
+from triage.rulefile import load_rule_files, read_rule_files
 from triage.ruleset import Locale, RuleSet
 from triage.validation import Case, case_values, parse_case, resolve_locale
 
 
 def load_checked_rules(directory: str | Path) -> RuleSet:
     """Load rule files and refuse conflicting sets (ROUTING_POLICY.md, semantics 4)."""
-    rules = load_rules(directory)
+    return check_rule_files(read_rule_files(directory), root=Path(directory))
+
+
+def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
+    """Load rules from {relative path: text} and refuse conflicting sets."""
+    rules = load_rule_files(files, root=root)
     check_conflicts(rules)
     return rules
 
@@ -40,7 +46,11 @@ class Triage:
 
     @classmethod
     def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
-        rules = load_checked_rules(directory)
+        return cls.from_rules(load_checked_rules(directory), catalog)
+
+    @classmethod
+    def from_rules(cls, rules: RuleSet, catalog: Catalog = EMPTY_CATALOG) -> Triage:
+        """Rules on the durable_rules engine."""
         return cls(rules=rules, evaluator=DurableEngine(compile_rules(rules)), catalog=catalog)
 
     def with_catalog(self, catalog: Catalog) -> Triage:
@@ -55,6 +65,10 @@ class Triage:
         self, raw: Any, *, locale: Locale | None = None, seed: int | None = None
     ) -> Decision:
         """Validate `raw` (raises InvalidCaseError naming the field) and decide it."""
+        return self.decide_case(self.validate(raw), locale=locale, seed=seed)
+
+    def validate(self, raw: Any) -> Case:
+        """A valid case for these rules and this catalog, or InvalidCaseError naming the field."""
         case = parse_case(raw, self.rules)
         chosen = case.client.chosen_provider
         if chosen and self.catalog.providers and self.catalog.get(chosen) is None:
@@ -62,7 +76,7 @@ class Triage:
                 "client.chosen_provider",
                 f"unknown provider {chosen!r} in catalog {self.catalog.version}",
             )
-        return self.decide_case(case, locale=locale, seed=seed)
+        return case
 
     def decide_case(
         self, case: Case, *, locale: Locale | None = None, seed: int | None = None

@@ -1,0 +1,74 @@
+"""Dependencies: the runtime, the caller's key and role, the locale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from triage.errors import AuthError
+from triage.ruleset import LOCALES, Locale
+from triage.runtime import Runtime
+from triage.store.keys import KeyInfo, Role
+
+ALLOWED: dict[str, frozenset[Role]] = {
+    "triage": frozenset({"frontline", "integration", "admin"}),
+    "catalog": frozenset({"frontline", "integration", "admin"}),
+    "decisions": frozenset({"frontline", "integration", "auditor", "admin"}),
+    "feedback": frozenset({"frontline", "integration", "admin"}),
+    "reports": frozenset({"auditor", "admin"}),
+    "rules": frozenset({"author", "admin"}),
+}
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `triage keys create --role ROLE`.")
+
+
+def get_runtime(request: Request) -> Runtime:
+    return cast(Runtime, request.app.state.runtime)
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def require(permission: str) -> Callable[..., KeyInfo]:
+    """A dependency that admits keys whose role has `permission` (401 / 403 otherwise)."""
+    allowed = ALLOWED[permission]
+
+    def check(
+        runtime: RuntimeDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> KeyInfo:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
+        key = runtime.keys.verify(credentials.credentials)
+        if key is None:
+            raise AuthError(401, "the API key is not valid or was revoked")
+        if key.role not in allowed:
+            raise AuthError(403, f"role {key.role} may not use this endpoint")
+        return key
+
+    return check
+
+
+def accept_language(request: Request) -> Locale | None:
+    """The first of fi, sv, en in the Accept-Language header, by quality."""
+    header = request.headers.get("accept-language", "")
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, index, tag.split("-")[0].lower()))
+    for _, _, lang in sorted(ranked):
+        if lang in LOCALES:
+            return lang
+    return None
+
+
+LocaleDep = Annotated[Locale | None, Depends(accept_language)]

@@ -1,0 +1,90 @@
+"""The need/fact catalog, services and providers: what a UI needs to ask the questions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from triage.errors import InvalidCaseError
+from triage.http.deps import LocaleDep, RuntimeDep, require
+from triage.http.schemas import FactOut, Named, NeedOut, NeedsOut, ProviderOut, ProvidersOut
+from triage.ruleset import Locale
+
+router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
+LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Accept-Language)")]
+
+
+@router.get(
+    "/needs", response_model=NeedsOut, summary="Needs, their facts and questions, red flags"
+)
+def needs(runtime: RuntimeDep, header_locale: LocaleDep, locale: LocaleQuery = None) -> NeedsOut:
+    loc: Locale = locale or header_locale or "fi"
+    rules = runtime.triage.rules
+    return NeedsOut(
+        rules_version=rules.version,
+        locale=loc,
+        needs=[
+            NeedOut(
+                code=n.code,
+                name=n.name.get(loc),
+                facts=[
+                    FactOut(
+                        code=f.code,
+                        type=f.type,
+                        question=f.question.get(loc),
+                        values=list(f.values) or None,
+                        min=f.min,
+                        max=f.max,
+                        default=f.default,
+                        unit=f.unit,
+                    )
+                    for f in n.facts.values()
+                ],
+            )
+            for n in rules.needs.values()
+        ],
+        red_flags=[Named(code=c, name=t.get(loc)) for c, t in rules.red_flags.items()],
+        urgencies=[Named(code=c, name=t.get(loc)) for c, t in rules.urgencies.items()],
+    )
+
+
+@router.get("/services", response_model=list[Named], summary="Services, with localized names")
+def services(
+    runtime: RuntimeDep, header_locale: LocaleDep, locale: LocaleQuery = None
+) -> list[Named]:
+    loc: Locale = locale or header_locale or "fi"
+    return [Named(code=c, name=t.get(loc)) for c, t in runtime.triage.rules.services.items()]
+
+
+@router.get("/providers", response_model=ProvidersOut, summary="Providers by service and area")
+def providers(
+    runtime: RuntimeDep,
+    header_locale: LocaleDep,
+    service: Annotated[str | None, Query(max_length=64)] = None,
+    municipality: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
+    locale: LocaleQuery = None,
+) -> ProvidersOut:
+    """Catalog entries sorted by id: a reference list, not the impartial ordering of a decision."""
+    loc: Locale = locale or header_locale or "fi"
+    if service is not None and service not in runtime.triage.rules.services:
+        raise InvalidCaseError("service", f"unknown service {service!r}")
+    found = runtime.catalogs.find(service=service, municipality=municipality)
+    return ProvidersOut(
+        catalog_version=runtime.triage.catalog.version,
+        providers=[
+            ProviderOut(
+                id=p.id,
+                name=p.name.get(loc),
+                ownership=p.ownership,
+                municipalities=p.municipalities,
+                services=p.services,
+                languages=p.languages,
+                accessible=p.accessible,
+                accepting_new_clients=p.accepting_new_clients,
+                contact=p.contact.model_dump(exclude_none=True) if p.contact else {},
+                opening_hours=p.opening_hours,
+            )
+            for p in found
+        ],
+    )

@@ -1,0 +1,27 @@
+"""Liveness and readiness (no key needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from triage.http.deps import RuntimeDep
+from triage.http.schemas import HealthOut, ReadyOut
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_model=HealthOut, summary="The process is up")
+def healthz() -> HealthOut:
+    return HealthOut(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=ReadyOut,
+    summary="Ready to serve: database, rules and catalog",
+    responses={503: {"model": ReadyOut, "description": "Not ready"}},
+)
+def readyz(runtime: RuntimeDep) -> JSONResponse:
+    state = ReadyOut.model_validate(runtime.ready())
+    return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)

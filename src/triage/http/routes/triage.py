@@ -1,0 +1,38 @@
+"""POST /v1/triage: a case in, a decision out (and into the audit log)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from triage.errors import InvalidCaseError
+from triage.http.deps import LocaleDep, RuntimeDep, require
+from triage.models import Decision
+from triage.store.keys import KeyInfo
+
+router = APIRouter(tags=["triage"])
+
+
+@router.post(
+    "/triage",
+    response_model=Decision,
+    summary="Triage a case",
+    openapi_extra={"x-case-schema": True},  # the request body schema is filled in by the app
+)
+async def triage_case(
+    request: Request,
+    runtime: RuntimeDep,
+    key: Annotated[KeyInfo, Depends(require("triage"))],
+    header_locale: LocaleDep,
+) -> Decision:
+    """Decide a case. The case's `locale` wins over `Accept-Language`; Finnish by default.
+    Invalid input is answered 422 naming the field, and nothing is stored."""
+    body = await request.body()
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidCaseError("body", f"not valid JSON: {exc}") from None
+    return await run_in_threadpool(runtime.decide, raw, locale=header_locale, key_id=key.id)

@@ -1,0 +1,147 @@
+"""Request and response bodies of the HTTP API that are not domain models."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from triage.validation import MAX_ITEMS, Case
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class FeedbackIn(_In):
+    verdict: Literal["correct", "misrouted"]
+    expected_service: str | None = Field(default=None, max_length=64)
+    expected_urgency: str | None = Field(default=None, max_length=32)
+
+
+class FeedbackOut(BaseModel):
+    feedback_id: int
+    decision_id: str
+
+
+class RuleFilesIn(_In):
+    """Rule files as {relative path: YAML text}: `common.yaml` and `needs/<need>.yaml`."""
+
+    files: dict[str, str] = Field(max_length=64)
+
+
+class ReloadIn(_In):
+    files: dict[str, str] | None = Field(default=None, max_length=64)
+
+
+class RulesOut(BaseModel):
+    valid: bool
+    rules_version: str
+
+
+class Named(BaseModel):
+    code: str
+    name: str
+
+
+class FactOut(BaseModel):
+    code: str
+    type: str
+    question: str
+    values: list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    default: bool | int | float | str | None = None
+    unit: str | None = None
+
+
+class NeedOut(BaseModel):
+    code: str
+    name: str
+    facts: list[FactOut]
+
+
+class NeedsOut(BaseModel):
+    rules_version: str
+    locale: Literal["fi", "sv", "en"]
+    needs: list[NeedOut]
+    red_flags: list[Named]
+    urgencies: list[Named]
+    max_facts: int = MAX_ITEMS
+    max_red_flags: int = MAX_ITEMS
+
+
+class ProviderOut(BaseModel):
+    id: str
+    name: str
+    ownership: str
+    municipalities: list[str]
+    services: list[str]
+    languages: list[str] | None
+    accessible: bool | None
+    accepting_new_clients: bool
+    contact: dict[str, str]
+    opening_hours: str | None
+
+
+class ProvidersOut(BaseModel):
+    catalog_version: str
+    providers: list[ProviderOut]
+
+
+class ExposureRow(BaseModel):
+    listed: int
+    first: int
+    first_share: float
+    expected_first_share: float
+    mean_exposure: float
+    expected_mean_exposure: float
+
+
+class ExposureOut(BaseModel):
+    decisions: int
+    providers: dict[str, ExposureRow]
+    ownership: dict[str, ExposureRow]
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["ready", "not_ready"]
+    database: Literal["ok", "unavailable"]
+    rules_version: str
+    catalog_version: str
+
+
+def case_schema(needs: list[str], red_flags: list[str]) -> dict[str, Any]:
+    """The Case JSON schema, inlined, with the loaded codes as enums (for the OpenAPI document)."""
+    schema = Case.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(defs[node["$ref"].split("/")[-1]])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    schema = dict(inline(schema))
+    schema["properties"]["need"] = {"type": "string", "enum": needs, "title": "Need"}
+    schema["properties"]["red_flags"]["items"] = {"type": "string", "enum": red_flags}
+    return schema

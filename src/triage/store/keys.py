@@ -1,0 +1,81 @@
+"""API keys: shown once at creation, stored as a SHA-256 hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from triage.store.tables import ApiKeyRow
+
+Role = Literal["frontline", "integration", "author", "auditor", "admin"]
+ROLES: tuple[Role, ...] = ("frontline", "integration", "author", "auditor", "admin")
+PREFIX = "trg"
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    id: str
+    role: Role
+    label: str
+    created_at: datetime
+    revoked: bool
+
+
+def _hash(secret: str) -> str:
+    # Keys carry 256 random bits, so a plain hash (no slow KDF) is enough.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class SqlKeyRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
+        """A new key; the returned secret string is never stored and cannot be shown again."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        key_id = secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with Session(self._engine) as s, s.begin():
+            s.add(
+                ApiKeyRow(id=key_id, role=role, label=label, key_hash=_hash(secret), created_at=now)
+            )
+        return KeyInfo(key_id, role, label, now, False), f"{PREFIX}_{key_id}_{secret}"
+
+    def revoke(self, key_id: str) -> bool:
+        with Session(self._engine) as s, s.begin():
+            row = s.get(ApiKeyRow, key_id)
+            if row is None or row.revoked_at is not None:
+                return False
+            row.revoked_at = datetime.now(UTC)
+            s.add(row)
+            return True
+
+    def verify(self, presented: str) -> KeyInfo | None:
+        """The key's info if `presented` is a valid, unrevoked key; None otherwise."""
+        parts = presented.split("_", 2)
+        if len(parts) != 3 or parts[0] != PREFIX:
+            return None
+        with Session(self._engine) as s:
+            row = s.get(ApiKeyRow, parts[1])
+        if row is None or row.revoked_at is not None:
+            return None
+        if not hmac.compare_digest(row.key_hash, _hash(parts[2])):
+            return None
+        return KeyInfo(row.id, row.role, row.label, row.created_at, False)  # type: ignore[arg-type]
+
+    def list(self) -> list[KeyInfo]:
+        with Session(self._engine) as s:
+            rows = s.exec(select(ApiKeyRow).order_by(col(ApiKeyRow.created_at))).all()
+            return [
+                KeyInfo(r.id, r.role, r.label, r.created_at, r.revoked_at is not None)  # type: ignore[arg-type]
+                for r in rows
+            ]

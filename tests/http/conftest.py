@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import CATALOG_FILE, RULES_DIR
+from triage.config import Settings
+from triage.http.app import create_app
+from triage.runtime import Runtime, build_runtime
+
+ROLES = ["frontline", "integration", "author", "auditor", "admin"]
+CASE = {
+    "need": "dental",
+    "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
+    "facts": {"pain": 5},
+}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    return Settings(
+        rules_dir=rules, catalog_file=CATALOG_FILE, database_url=f"sqlite:///{tmp_path / 'api.db'}"
+    )
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Runtime:
+    return build_runtime(settings)
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(runtime)) as c:
+        yield c
+
+
+@pytest.fixture
+def keys(runtime: Runtime) -> dict[str, str]:
+    return {role: runtime.keys.create(role)[1] for role in ROLES}  # type: ignore[arg-type]
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}

@@ -1,0 +1,197 @@
+"""POST /v1/triage: decisions, locale, hardened input, and nothing invalid stored."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from tests.http.conftest import CASE, auth
+from triage.runtime import Runtime
+
+
+def stored_text(runtime: Runtime) -> str:
+    with runtime.engine.connect() as conn:
+        rows = conn.execute(text("SELECT case_json, decision_json FROM decision")).all()
+    return " ".join(a + b for a, b in rows)
+
+
+def test_triage_answers_and_records(
+    client: TestClient, keys: dict[str, str], runtime: Runtime
+) -> None:
+    r = client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))
+    assert r.status_code == 200
+    d = r.json()
+    assert d["status"] == "decided" and d["service"]["code"] == "dental_booking" and d["providers"]
+    assert runtime.audit.count() == 1
+    stored = runtime.audit.get(d["decision_id"])
+    assert stored is not None and stored.decision.model_dump(mode="json") == d
+    assert stored.case == {**CASE, "red_flags": []} and stored.key_id is not None
+    again = client.get(f"/v1/decisions/{d['decision_id']}", headers=auth(keys["auditor"]))
+    assert again.status_code == 200 and again.json() == d
+
+
+def test_locale_from_field_or_accept_language(client: TestClient, keys: dict[str, str]) -> None:
+    h = auth(keys["frontline"])
+    assert client.post("/v1/triage", json=CASE, headers=h).json()["locale"] == "fi"
+    r = client.post(
+        "/v1/triage", json=CASE, headers={**h, "Accept-Language": "de-DE, sv;q=0.8, en;q=0.5"}
+    )
+    assert (
+        r.json()["locale"] == "sv"
+        and r.json()["service"]["name"] == "Tidsbeställning till tandvården"
+    )
+    r = client.post(
+        "/v1/triage", json={**CASE, "locale": "en"}, headers={**h, "Accept-Language": "sv"}
+    )
+    assert r.json()["locale"] == "en"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**CASE, "need": "dentl"}, "need"),
+        ({**CASE, "facts": {"pain": "5"}}, "facts.pain"),
+        ({**CASE, "facts": {"pain": 11}}, "facts.pain"),
+        ({**CASE, "facts": {"inr": 2.0}}, "facts.inr"),
+        ({**CASE, "red_flags": ["headache"]}, "red_flags[0]"),
+        ({**CASE, "red_flags": ["chest_pain"] * 17}, "red_flags"),
+        ({**CASE, "facts": {f"f{i}": True for i in range(17)}}, "facts"),
+        ({**CASE, "client": {**CASE["client"], "name": "Maija"}}, "client.name"),
+        (
+            {**CASE, "client": {**CASE["client"], "chosen_provider": "no-such-provider"}},
+            "client.chosen_provider",
+        ),
+        ({**CASE, "ssn": "x"}, "ssn"),
+        ([], ""),
+        ("just a string", ""),
+        (None, ""),
+    ],
+)
+def test_invalid_input_is_422_naming_the_field_and_not_stored(
+    client: TestClient, keys: dict[str, str], runtime: Runtime, body: Any, field: str
+) -> None:
+    r = client.post("/v1/triage", json=body, headers=auth(keys["frontline"]))
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "invalid_input"
+    if field:
+        assert error["field"] == field
+    assert runtime.audit.count() == 0
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe", b"", b'{"need": NaN}'])
+def test_malformed_json_is_422(client: TestClient, keys: dict[str, str], raw: bytes) -> None:
+    r = client.post(
+        "/v1/triage",
+        content=raw,
+        headers={**auth(keys["frontline"]), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422 and r.json()["error"]["field"] in ("body", "client", "need")
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda v: {**CASE, "facts": {"request": v}},
+        lambda v: {**CASE, "client": {**CASE["client"], "chosen_provider": v}},
+        lambda v: {**CASE, "red_flags": [v]},
+        lambda v: {**CASE, "locale": v},
+        lambda v: {**CASE, "note": v},
+        lambda v: {**CASE, "facts": {v: True}},
+        lambda v: {**CASE, "client": {**CASE["client"], "languages": ["fi", v]}},
+    ],
+)
+def test_identity_codes_are_rejected_anywhere_and_never_stored(
+    client: TestClient, keys: dict[str, str], runtime: Runtime, place: Any
+) -> None:
+    client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))  # one good row
+    for hetu in ("010101-123N", "311280A9876", "150305+1234"):
+        r = client.post("/v1/triage", json=place(hetu), headers=auth(keys["frontline"]))
+        assert r.status_code == 422, r.text
+        assert "identity code" in r.json()["error"]["message"]
+        assert hetu not in r.text or r.json()["error"]["field"]  # the answer names where, not what
+        assert hetu not in stored_text(runtime)
+    assert runtime.audit.count() == 1
+
+
+def test_bodies_over_64_kib_are_413(
+    client: TestClient, keys: dict[str, str], runtime: Runtime
+) -> None:
+    big = json.dumps({**CASE, "padding": "x" * 70_000})
+    r = client.post(
+        "/v1/triage",
+        content=big,
+        headers={**auth(keys["frontline"]), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+    def chunks() -> Any:  # no Content-Length: counted while streaming
+        for _ in range(70):
+            yield b"x" * 1024
+
+    r = client.post(
+        "/v1/triage",
+        content=chunks(),
+        headers={**auth(keys["frontline"]), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert runtime.audit.count() == 0
+    ok = client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))
+    assert ok.status_code == 200  # the service keeps serving
+
+
+def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
+    h = {**auth(keys["integration"]), "Accept-Language": "en"}
+    needs = client.get("/v1/needs", headers=h).json()
+    dental = next(n for n in needs["needs"] if n["code"] == "dental")
+    pain = next(f for f in dental["facts"] if f["code"] == "pain")
+    assert pain == {
+        "code": "pain",
+        "type": "int",
+        "question": "How strong is the pain on a scale of 0 to 10?",
+        "values": None,
+        "min": 0,
+        "max": 10,
+        "default": 0,
+        "unit": None,
+    }
+    assert len(needs["red_flags"]) == 8 and needs["urgencies"][0]["code"] == "emergency"
+    assert client.get("/v1/needs?locale=sv", headers=h).json()["locale"] == "sv"
+    services = client.get("/v1/services", headers=h).json()
+    assert {"code": "lab_test", "name": "Laboratory"} in services
+    providers = client.get(
+        "/v1/providers?service=dental_booking&municipality=077", headers=h
+    ).json()
+    assert [p["id"] for p in providers["providers"]] == [
+        "hankasalmi-health-station",
+        "hymyhammas-dental",
+    ]
+    bad = client.get("/v1/providers?service=dentist", headers=h)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "service"
+    bad = client.get("/v1/providers?municipality=Jyväskylä", headers=h)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "municipality"
+
+
+def test_exposure_report_over_stored_decisions(client: TestClient, keys: dict[str, str]) -> None:
+    for _ in range(20):
+        client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))
+    r = client.get("/v1/reports/exposure?from=2000-01-01", headers=auth(keys["auditor"]))
+    assert r.status_code == 200
+    data = r.json()
+    assert data["decisions"] == 20 and set(data["ownership"]) == {
+        "public",
+        "private",
+        "third_sector",
+    }
+    assert (
+        client.get("/v1/reports/exposure?to=2000-01-01", headers=auth(keys["auditor"])).json()[
+            "decisions"
+        ]
+        == 0
+    )
+    bad = client.get("/v1/reports/exposure?from=0.5", headers=auth(keys["auditor"]))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "from"
