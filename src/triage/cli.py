@@ -14,7 +14,14 @@ from triage.config import Settings
 from triage.errors import CatalogError, InvalidCaseError, RuleFileError, ScenarioError, TriageError
 from triage.explain import explain_text, explain_tree
 from triage.ruleset import Locale
-from triage.scenarios import format_failure, load_scenarios, run_scenarios
+from triage.scenarios import (
+    coverage_table,
+    format_failure,
+    junit_xml,
+    load_scenarios,
+    report_json,
+    run_scenarios,
+)
 from triage.service import Triage
 
 LOCALE = click.Choice(["fi", "sv", "en"])
@@ -139,8 +146,20 @@ def decide(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the results as JUnit XML to this file.",
+)
+@click.option(
+    "--coverage/--no-coverage", default=True, help="Per-rule true/won counts (text format)."
+)
 @_rules_option
-def test(paths: tuple[Path, ...], rules_dir: Path | None) -> None:
+def test(
+    paths: tuple[Path, ...], fmt: str, junit: Path | None, coverage: bool, rules_dir: Path | None
+) -> None:
     """Run scenario files; show expected-vs-got for failures and rules no scenario exercises."""
     triage = _triage(rules_dir)
     try:
@@ -152,8 +171,17 @@ def test(paths: tuple[Path, ...], rules_dir: Path | None) -> None:
         click.echo("error: no scenarios found", err=True)
         sys.exit(2)
     report = run_scenarios(triage, scenarios)
+    if junit is not None:
+        junit.write_text(junit_xml(report), encoding="utf-8")
+    if fmt == "json":
+        click.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2, default=str))
+        sys.exit(1 if report.failed else 0)
     for result in report.failed:
         click.echo(format_failure(result))
+    if coverage:
+        click.echo("coverage (scenarios in which each rule was true / won):")
+        for line in coverage_table(report):
+            click.echo(f"  {line}")
     unexercised = report.unexercised
     if unexercised:
         click.echo(f"rules no scenario exercised ({len(unexercised)}): {', '.join(unexercised)}")
@@ -191,19 +219,22 @@ def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> 
 
 @main.command()
 @click.argument("rules_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-def check(rules_dir: Path | None) -> None:
-    """Check rule files: schema, references and conflicting rules."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def check(rules_dir: Path | None, fmt: str) -> None:
+    """Lint rule files: errors (exit 1) and warnings, each with file, line and rule."""
+    from triage.lint import check_directory
+
     directory = rules_dir or Settings().rules_dir
-    try:
-        triage = Triage.from_directory(directory)
-    except TriageError as exc:
-        click.echo(f"error: {exc}")
-        sys.exit(1)
-    count = sum(len(triage.rules.rules_for(n)) for n in triage.rules.needs)
-    click.echo(
-        f"{directory}: {len(triage.rules.needs)} needs, {count} rules, no errors "
-        f"(version {triage.rules.version})"
-    )
+    findings = check_directory(directory)
+    errors = [f for f in findings if f.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            click.echo(f.render())
+        warnings = sum(f.severity == "warning" for f in findings)
+        click.echo(f"{directory}: {len(errors)} errors, {warnings} warnings")
+    sys.exit(1 if errors else 0)
 
 
 @main.group()
@@ -444,3 +475,73 @@ def openapi(output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument(
+    "old", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.argument(
+    "new", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--against",
+    "rev",
+    default=None,
+    help="Compare the committed rules at this git revision (OLD) with the rule directory (NEW).",
+)
+@click.option(
+    "--scenarios",
+    "scenario_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Scenario files or folders for the corpus (default: scenarios/).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def diff(
+    old: Path | None, new: Path | None, rev: str | None, scenario_paths: tuple[Path, ...], fmt: str
+) -> None:
+    """Which cases change status, service or urgency between two rule sets."""
+    from triage.ruleset_diff import diff_rules
+    from triage.service import check_rule_files, load_checked_rules
+
+    settings = Settings()
+    try:
+        if rev is not None:
+            new_rules = load_checked_rules(old or settings.rules_dir)
+            old_rules = check_rule_files(
+                _rules_at_revision(rev, old or settings.rules_dir), root=Path(f"{rev}:rules")
+            )
+        elif old is not None and new is not None:
+            old_rules, new_rules = load_checked_rules(old), load_checked_rules(new)
+        else:
+            click.echo("error: give OLD and NEW rule directories, or --against REV", err=True)
+            sys.exit(2)
+        scenarios = load_scenarios(scenario_paths or [settings.scenarios_dir])
+    except TriageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    report = diff_rules(old_rules, new_rules, [s.case for s in scenarios])
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.render())
+
+
+def _rules_at_revision(rev: str, rules_dir: Path) -> dict[str, str]:
+    """The rule files as committed at `rev`, read with git."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=rules_dir, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuleFileError(f"git {' '.join(args)}: {proc.stderr.strip()}", file=str(rules_dir))
+        return proc.stdout
+
+    files = {}
+    for name in git(
+        "ls-tree", "-r", "--name-only", rev, "--", "."
+    ).split():  # relative to rules_dir
+        if name == "common.yaml" or (name.startswith("needs/") and name.endswith(".yaml")):
+            files[name] = git("show", f"{rev}:./{name}")
+    return files

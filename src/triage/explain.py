@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from triage.decide import Outcome
@@ -118,12 +119,14 @@ def render(c: Condition) -> str:
     return "all of" if isinstance(c, All) else "any of"
 
 
-def _node(t: Trace) -> dict[str, Any]:
+def _node(t: Trace, defaulted: frozenset[str]) -> dict[str, Any]:
     node: dict[str, Any] = {"condition": render(t.condition), "truth": t.truth.value}
     if isinstance(t.condition, Compare | Known | Missing | RedFlagAny):
         node["value"] = t.value
+        if isinstance(t.condition, Compare | Known | Missing) and t.condition.fact in defaulted:
+            node["default"] = True
     if t.parts:
-        node["parts"] = [_node(p) for p in t.parts]
+        node["parts"] = [_node(p, defaulted) for p in t.parts]
     return node
 
 
@@ -131,6 +134,9 @@ def explain_tree(triage: Triage, raw: Any, decision: Decision) -> list[dict[str,
     """Every rule of the case's need, highest priority first, with its evaluated conditions."""
     case = parse_case(raw, triage.rules)
     values = case_values(case, triage.rules)
+    defaulted = frozenset(
+        f for f in triage.rules.needs[case.need].facts if f in values and f not in case.facts
+    )
     out = []
     for rule in sorted(triage.rules.rules_for(case.need), key=lambda r: -r.priority):
         t = trace(rule.when, values)
@@ -148,7 +154,7 @@ def explain_tree(triage: Triage, raw: Any, decision: Decision) -> list[dict[str,
                 "then": {"service": rule.service, "urgency": rule.urgency},
                 "truth": t.truth.value,
                 "role": role,
-                "when": _node(t),
+                "when": _node(t, defaulted),
                 "file": f"{rule.file}:{rule.line}",
             }
         )
@@ -156,7 +162,12 @@ def explain_tree(triage: Triage, raw: Any, decision: Decision) -> list[dict[str,
 
 
 def _lines(node: dict[str, Any], depth: int) -> list[str]:
-    value = f"   [seen: {node['value']}]" if "value" in node and node["value"] is not None else ""
+    shown = json.dumps(node.get("value"), ensure_ascii=False)
+    value = (
+        f"   [seen: {shown}{' (default)' if node.get('default') else ''}]"
+        if node.get("value") is not None
+        else ""
+    )
     unseen = "   [not given]" if "value" in node and node["value"] is None else ""
     text = f"{'    ' * depth}{node['condition']:<34} {node['truth'].upper():<8}{value}{unseen}"
     lines = [text.rstrip()]

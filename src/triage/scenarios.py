@@ -208,3 +208,68 @@ def format_failure(result: Result) -> str:
         lines.append(f"       - expected: {expected}")
         lines.append(f"       + got:      {got}")
     return "\n".join(lines)
+
+
+def coverage_table(report: Report) -> list[str]:
+    """One line per rule: in how many scenarios it was true, and in how many it won."""
+    trues, wins = report.true_counts, report.win_counts
+    width = max((len(r) for r in report.rule_ids), default=4)
+    lines = [f"{'rule':<{width}}  {'true':>5}  {'won':>5}"]
+    lines += [f"{r:<{width}}  {trues[r]:>5}  {wins[r]:>5}" for r in report.rule_ids]
+    return lines
+
+
+def report_json(report: Report) -> dict[str, object]:
+    return {
+        "passed": len(report.results) - len(report.failed),
+        "failed": len(report.failed),
+        "results": [
+            {
+                "id": r.scenario.id,
+                "file": r.scenario.file,
+                "line": r.scenario.line,
+                "passed": r.passed,
+                "diffs": [{"field": k, "expected": e, "got": g} for k, e, g in r.diffs],
+            }
+            for r in report.results
+        ],
+        "coverage": {
+            rule: {"true": report.true_counts[rule], "won": report.win_counts[rule]}
+            for rule in report.rule_ids
+        },
+        "unexercised": report.unexercised,
+    }
+
+
+def junit_xml(report: Report) -> str:
+    """JUnit XML, one testcase per scenario, for CI systems."""
+    from xml.etree import ElementTree as ET
+
+    suites = ET.Element("testsuites")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="triage-scenarios",
+        tests=str(len(report.results)),
+        failures=str(len(report.failed)),
+        errors="0",
+        skipped="0",
+    )
+    for result in report.results:
+        sc = result.scenario
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=Path(sc.file).stem,
+            name=sc.id,
+            file=sc.file,
+            line=str(sc.line),
+        )
+        if not result.passed:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message="; ".join(f"{k}: expected {e}, got {g}" for k, e, g in result.diffs),
+            )
+            failure.text = format_failure(result)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True)

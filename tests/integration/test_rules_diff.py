@@ -1,0 +1,120 @@
+"""`triage diff` lists exactly the cases that change, and none for identical rule sets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import ROOT, RULES_DIR, SCENARIOS_DIR
+from tests.helpers import edit
+from tests.reference import reference_decide
+from triage.cli import main
+from triage.errors import InvalidCaseError
+from triage.rulefile import load_rules
+from triage.ruleset import RuleSet
+from triage.ruleset_diff import corpus, diff_rules
+from triage.scenarios import load_scenarios
+from triage.validation import parse_case
+
+SCENARIO_CASES = [s.case for s in load_scenarios([SCENARIOS_DIR])]
+
+
+def changed_rules(rules_copy: Path) -> Path:
+    edit(
+        rules_copy / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pain, ge: 8}"
+    )  # a threshold moved
+    edit(
+        rules_copy / "needs" / "non_medical.yaml", "    priority: 55\n", "    priority: 25\n"
+    )  # a priority changed
+    return rules_copy
+
+
+def expected_changes(old: RuleSet, new: RuleSet) -> set[str]:
+    out = set()
+    for case in corpus(old, new, SCENARIO_CASES):
+        try:
+            parse_case(case, old)
+        except InvalidCaseError:
+            continue
+        a, b = reference_decide(old, case), reference_decide(new, case)
+        if (a.status, a.service, a.urgency) != (b.status, b.service, b.urgency):
+            out.add(json.dumps(case, sort_keys=True))
+    return out
+
+
+def test_lists_exactly_the_changed_cases(rules: RuleSet, rules_copy: Path) -> None:
+    new = load_rules(changed_rules(rules_copy))
+    report = diff_rules(rules, new, SCENARIO_CASES)
+    got = {json.dumps(c.case, sort_keys=True) for c in report.changes}
+    assert got == expected_changes(rules, new)
+    groups = {(need, a, b): len(chs) for (need, a, b), chs in report.groups().items()}
+    assert set(groups) == {
+        ("dental", "dn-severe-pain", "dn-pain-adult"),
+        ("dental", "dn-severe-pain", "dn-pain-child"),
+        ("non_medical", "nm-other-older-person", "nm-other"),
+    }
+    for (
+        change
+    ) in report.changes:  # every change is pain exactly 7, or an older client with topic other
+        facts = change.case["facts"]
+        assert facts.get("pain") == 7 or (
+            facts.get("topic") == "other" and change.case["client"]["age"] >= 65
+        )
+
+
+def test_corpus_covers_every_boundary_enum_value_and_missing(
+    rules: RuleSet, rules_copy: Path
+) -> None:
+    new = load_rules(changed_rules(rules_copy))
+    cases = corpus(rules, new, SCENARIO_CASES)
+
+    def seen(need: str, fact: str) -> set[object]:
+        return {c.get("facts", {}).get(fact) for c in cases if c["need"] == need}
+
+    # both rule sets' boundaries (7 old, 8 new), with their neighbours; None is "not given"
+    assert seen("dental", "pain") >= {0, 3, 4, 5, 6, 7, 8, 9, 10}
+    assert seen("dental", "request") >= {"acute", "check_up", "cleaning", "denture", "other", None}
+    assert seen("anticoagulation", "egfr") >= {0, 7.5, 15, 22.5, 30, 115, 200, None}
+    assert seen("anticoagulation", "inr") >= {0.5, 1.25, 2, 3.5, 5, 10, 15, None}
+    assert seen("anticoagulation", "pregnant") == {True, False, None}
+    ages = {c["client"]["age"] for c in cases if c["need"] == "dental"}
+    assert ages >= {17, 18}
+
+
+def test_identical_rule_sets_list_nothing(rules: RuleSet) -> None:
+    report = diff_rules(rules, load_rules(RULES_DIR), SCENARIO_CASES)
+    assert report.changes == [] and report.cases > 1000
+
+
+def test_cli_text_json_and_against_git(rules_copy: Path, tmp_path: Path) -> None:
+    new = changed_rules(rules_copy)
+    text = CliRunner().invoke(main, ["diff", str(RULES_DIR), str(new)])
+    assert text.exit_code == 0
+    assert (
+        "dental: dn-severe-pain -> dn-pain-adult" in text.stdout
+        and "dental_emergency/same_day" in text.stdout
+    )
+    data = json.loads(
+        CliRunner().invoke(main, ["diff", str(RULES_DIR), str(new), "--format", "json"]).stdout
+    )
+    assert data["changed"] == len(data["changes"]) == sum(g["count"] for g in data["groups"]) > 0
+
+    repo = tmp_path / "repo"  # a throwaway git repository with the rules committed, then edited
+    (repo / "rules").mkdir(parents=True)
+    subprocess.run(["cp", "-r", f"{RULES_DIR}/.", str(repo / "rules")], check=True)
+    for args in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "rules"],
+    ):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    edit(repo / "rules" / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pain, ge: 8}")
+    result = CliRunner().invoke(
+        main,
+        ["diff", str(repo / "rules"), "--against", "HEAD", "--scenarios", str(ROOT / "scenarios")],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "dn-severe-pain -> dn-pain-adult" in result.stdout and "non_medical" not in result.stdout
