@@ -25,30 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.http.server import make_key, serve  # noqa: E402
-
-CASES = [
-    {
-        "need": "dental",
-        "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
-        "facts": {"pain": 5},
-    },
-    {
-        "need": "non_medical",
-        "client": {"age": 70, "municipality": "077"},
-        "facts": {"topic": "other"},
-    },
-    {
-        "need": "anticoagulation",
-        "client": {"age": 66, "municipality": "892"},
-        "facts": {"current_drug": "warfarin", "request": "switch_to_doac"},
-    },
-    {
-        "need": "chronic_care",
-        "client": {"age": 50, "municipality": "179"},
-        "facts": {"request": "follow_up", "has_named_professional": False},
-    },
-]
+from tests.http.server import SAMPLE_CASES, make_key, serve  # noqa: E402
 
 
 async def run(
@@ -64,7 +41,7 @@ async def run(
         async def worker() -> None:
             for i in counter:
                 t0 = time.perf_counter()
-                r = await client.post(path, json=CASES[i % len(CASES)])
+                r = await client.post(path, json=SAMPLE_CASES[i % len(SAMPLE_CASES)])
                 latencies.append(time.perf_counter() - t0)
                 if r.status_code != 200:
                     raise RuntimeError(f"{path}: {r.status_code} {r.text}")

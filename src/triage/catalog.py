@@ -17,11 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from triage.errors import CatalogError, did_you_mean
+from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 Ownership = Literal["public", "private", "third_sector"]
 PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
@@ -98,35 +96,13 @@ def _version(providers: list[Provider]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _line(raw: Any, loc: list[str | int]) -> int | None:
-    node, line = raw, None
-    for key in loc:
-        if isinstance(node, CommentedMap) and key in node:
-            line = node.lc.key(key)[0] + 1
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line = node.lc.item(key)[0] + 1
-            node = node[key]
-        else:
-            break
-    return line
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def build_catalog(
     document: Any, services: Mapping[str, object], *, file: str | None = None, raw: Any = None
 ) -> Catalog:
     """Validate a catalog document against the known service codes."""
     raw = raw if raw is not None else document
     try:
-        parsed = CatalogFile.model_validate(_plain(document))
+        parsed = CatalogFile.model_validate(plain(document))
     except PydanticValidationError as exc:
         errors = exc.errors()
         err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
@@ -143,7 +119,7 @@ def build_catalog(
             provider_id=provider_id,
             field=field or None,
             file=file,
-            line=_line(raw, loc),
+            line=line_of(raw, loc),
         ) from None
     seen: dict[str, int] = {}
     for index, p in enumerate(parsed.providers):
@@ -156,7 +132,7 @@ def build_catalog(
                 provider_id=pid,
                 field=field,
                 file=file,
-                line=_line(raw, ["providers", i, *sub]),
+                line=line_of(raw, ["providers", i, *sub]),
             )
 
         if p.id in seen:
@@ -197,12 +173,9 @@ def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catal
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", file=str(path)) from None
     try:
-        raw = YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        raw = parse(text)
+    except YamlSyntaxError as exc:
         raise CatalogError(
-            f"not valid YAML/JSON: {exc.problem}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
+            f"not valid YAML/JSON: {exc.problem}", file=str(path), line=exc.line
         ) from None
     return build_catalog(raw, services, file=str(path), raw=raw)

@@ -15,9 +15,6 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from triage.errors import RuleFileError, did_you_mean
 from triage.ruleset import (
@@ -40,6 +37,7 @@ from triage.ruleset import (
     Text,
     Value,
 )
+from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 CODE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -104,47 +102,18 @@ class NeedFileIn(_Strict):
 # --- YAML with positions --------------------------------------------------------------
 
 
-def _line_of(node: Any, path: Sequence[str | int]) -> int | None:
-    """1-based line of the deepest node on `path` that ruamel knows a position for."""
-    line: int | None = None
-    for key in path:
-        if isinstance(node, CommentedMap) and key in node:
-            line = node.lc.key(key)[0] + 1
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line = node.lc.item(key)[0] + 1
-            node = node[key]
-        else:
-            break
-    if isinstance(node, CommentedMap | CommentedSeq) and line is None:
-        line = node.lc.line + 1
-    return line
-
-
 def _parse_yaml(text: str, path: Path) -> Any:
     try:
-        return YAML(typ="rt").load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        return parse(text)
+    except YamlSyntaxError as exc:
         raise RuleFileError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
+            f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
         ) from None
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts and lists, for pydantic."""
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def _validate(model: type[_Strict], raw: Any, path: Path) -> Any:
     try:
-        return model.model_validate(_plain(raw))
+        return model.model_validate(plain(raw))
     except PydanticValidationError as exc:
         errors = exc.errors()
         # A misspelt key shows as "required" and "extra" at once: the extra one says more.
@@ -164,7 +133,7 @@ def _validate(model: type[_Strict], raw: Any, path: Path) -> Any:
         raise RuleFileError(
             f"{field}: {err['msg']}",
             file=str(path),
-            line=_line_of(raw, loc),
+            line=line_of(raw, loc),
             rule_id=rule_id,
             suggestion=suggestion,
         ) from None
@@ -206,20 +175,20 @@ class _Builder:
                     raise RuleFileError(
                         f"{kind}: code {code!r} must match {CODE}",
                         file=str(common_path),
-                        line=_line_of(common_raw, [kind, code]),
+                        line=line_of(common_raw, [kind, code]),
                     )
 
     def rule(
         self, rin: RuleIn, raw: Any, path: Path, index: int, facts: Mapping[str, Fact]
     ) -> Rule:
         where: list[str | int] = ["rules", index]
-        line = _line_of(raw, where)
+        line = line_of(raw, where)
 
         def fail(msg: str, sub: Sequence[str | int] = (), suggestion: str | None = None) -> None:
             raise RuleFileError(
                 msg,
                 file=str(path),
-                line=_line_of(raw, [*where, *sub]) or line,
+                line=line_of(raw, [*where, *sub]) or line,
                 rule_id=rin.id,
                 suggestion=suggestion,
             )
@@ -266,7 +235,7 @@ class _ConditionParser:
         raise RuleFileError(
             msg,
             file=str(self.path),
-            line=_line_of(root, loc),
+            line=line_of(root, loc),
             rule_id=self.rule_id,
             suggestion=suggestion,
         )
@@ -334,7 +303,7 @@ class _ConditionParser:
                 did_you_mean(str(bad), OPS) if bad else None,
             )
         op = cast(Op, ops[0])
-        raw_value = _plain(node[op])
+        raw_value = plain(node[op])
         sub = [*loc, op]
         if op in ORDER_OPS and fact.type not in ("int", "number"):
             self.fail(f"{op} needs a numeric fact; {fact.code} is {fact.type}", root, sub)
@@ -382,7 +351,7 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
 
     def fail(msg: str, sub: str | None = None) -> None:
         raise RuleFileError(
-            f"facts.{code}: {msg}", file=str(path), line=_line_of(raw, [*loc, sub] if sub else loc)
+            f"facts.{code}: {msg}", file=str(path), line=line_of(raw, [*loc, sub] if sub else loc)
         )
 
     if not re.match(CODE, code):
@@ -417,7 +386,7 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
         max=fin.max,
         unit=fin.unit,
         file=str(path),
-        line=_line_of(raw, loc),
+        line=line_of(raw, loc),
     )
     if fin.default is not None:
         from triage.validation import check_fact_value  # local: validation imports this module
@@ -485,7 +454,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
             raise RuleFileError(
                 f"need {nin.need!r} is defined twice (also in {needs[nin.need].file})",
                 file=str(path),
-                line=_line_of(raw, ["need"]),
+                line=line_of(raw, ["need"]),
             )
         facts = {code: _build_fact(code, fin, raw, path) for code, fin in nin.facts.items()}
         rules = tuple(builder.rule(r, raw, path, i, facts) for i, r in enumerate(nin.rules))

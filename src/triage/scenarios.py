@@ -26,13 +26,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic import ValidationError as PydanticValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import MarkedYAMLError
 
 from triage.errors import InvalidCaseError, ScenarioError
 from triage.service import Triage
 from triage.validation import parse_case
+from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 
 class Expect(BaseModel):
@@ -63,14 +61,6 @@ class _File(BaseModel):
     scenarios: list[dict[str, Any]]
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
@@ -84,28 +74,23 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
     seen: dict[str, str] = {}
     for path in scenario_files(paths):
         try:
-            raw = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-        except MarkedYAMLError as exc:
-            mark = exc.problem_mark
+            raw = parse(path.read_text(encoding="utf-8"))
+        except YamlSyntaxError as exc:
             raise ScenarioError(
-                f"not valid YAML: {exc.problem}",
-                file=str(path),
-                line=mark.line + 1 if mark else None,
+                f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
             ) from None
         try:
-            items = _File.model_validate(_plain(raw)).scenarios
+            items = _File.model_validate(plain(raw)).scenarios
         except PydanticValidationError as exc:
             raise ScenarioError(str(exc.errors()[0]["msg"]), file=str(path)) from None
         for i, item in enumerate(items):
-            line = raw["scenarios"].lc.item(i)[0] + 1
+            line = line_of(raw, ["scenarios", i]) or 0
             try:
                 sc = Scenario.model_validate({**item, "file": str(path), "line": line})
             except PydanticValidationError as exc:
                 err = exc.errors()[0]
                 loc = ".".join(str(p) for p in err["loc"])
-                node = raw["scenarios"][i]
-                if err["loc"] and isinstance(node, CommentedMap) and err["loc"][0] in node:
-                    line = node.lc.key(err["loc"][0])[0] + 1
+                line = line_of(raw, ["scenarios", i, *err["loc"][:1]]) or line
                 raise ScenarioError(f"{loc}: {err['msg']}", file=str(path), line=line) from None
             if sc.expect.status is None and sc.expect.error is None:
                 raise ScenarioError(

@@ -13,6 +13,30 @@ from pathlib import Path
 
 import httpx
 
+# A mix of needs and outcomes, used by the load test and bench/api.py.
+SAMPLE_CASES: list[dict[str, object]] = [
+    {
+        "need": "dental",
+        "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
+        "facts": {"pain": 5},
+    },
+    {
+        "need": "non_medical",
+        "client": {"age": 70, "municipality": "077"},
+        "facts": {"topic": "other"},
+    },
+    {
+        "need": "anticoagulation",
+        "client": {"age": 66, "municipality": "892"},
+        "facts": {"current_drug": "warfarin", "request": "switch_to_doac"},
+    },
+    {
+        "need": "chronic_care",
+        "client": {"age": 50, "municipality": "179"},
+        "red_flags": ["chest_pain"],
+    },
+]
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -12,31 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import CATALOG_FILE, RULES_DIR, postgres_url
-from tests.http.server import make_key, serve
+from tests.http.server import SAMPLE_CASES, make_key, serve
 
 REQUESTS = 1000
-CASES = [
-    {
-        "need": "dental",
-        "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
-        "facts": {"pain": 5},
-    },
-    {
-        "need": "non_medical",
-        "client": {"age": 70, "municipality": "077"},
-        "facts": {"topic": "other"},
-    },
-    {
-        "need": "anticoagulation",
-        "client": {"age": 66, "municipality": "892"},
-        "facts": {"current_drug": "warfarin", "request": "switch_to_doac"},
-    },
-    {
-        "need": "chronic_care",
-        "client": {"age": 50, "municipality": "179"},
-        "red_flags": ["chest_pain"],
-    },
-]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -58,7 +36,9 @@ def test_one_audit_row_per_answered_request(backend: str, tmp_path: Path) -> Non
             out = []
             with httpx.Client(base_url=base, timeout=60) as http:
                 for i in range(n, REQUESTS, 8):
-                    r = http.post("/v1/triage", json=CASES[i % len(CASES)], headers=headers)
+                    r = http.post(
+                        "/v1/triage", json=SAMPLE_CASES[i % len(SAMPLE_CASES)], headers=headers
+                    )
                     out.append(
                         (
                             r.status_code,
