@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from triage.analysis import ABSENT, Candidate, find_conflicts, representative_values
+from triage.analysis import ABSENT, Candidate, candidates, find_conflicts, representative_values
 from triage.compiler import compile_need
 from triage.errors import RuleFileError
 from triage.logic import Truth, evaluate
@@ -65,23 +65,20 @@ class Finding:
 
 
 def need_domains(rules: RuleSet, need: str, *, absent_for: set[str]) -> dict[str, list[Candidate]]:
-    """Representative values of every fact the need's rules read, ABSENT where asked."""
+    """Representative values of the need's facts and of what its rules read; ABSENT (unknown)
+    only for the facts in `absent_for`. Red flags are their own rule: gaps and shadows are
+    about the rest, so the red-flag count is 0."""
     need_rules = rules.rules_for(need)
     codes = list(
         dict.fromkeys(
             [*rules.needs[need].facts, *(f for r in need_rules for f in facts_of(r.when))]
         )
     )
-    domains: dict[str, list[Candidate]] = {}
-    for code in codes:
-        if code == "red_flag_count":
-            domains[code] = [0]  # red flags are their own rule; gaps and shadows are about the rest
-            continue
-        fact = rules.fact(need, code)
-        values: list[Candidate] = list(representative_values(fact, need_rules))
-        if code in absent_for and not fact.always_known:
-            values.append(ABSENT)
-        domains[code] = values
+    domains = candidates(rules, need, codes)
+    for code, values in domains.items():
+        if code not in absent_for and ABSENT in values:
+            values.remove(ABSENT)
+    domains["red_flag_count"] = [0]
     return domains
 
 

@@ -107,7 +107,11 @@ def list_providers(catalog: Catalog, *, service: str, client: Client, seed: int)
     wanted = set(client.languages or ())
     speaking = sorted(i for i, p in eligible.items() if wanted & set(p.languages or ()))
     others = sorted(i for i in eligible if i not in set(speaking))
-    for group, reason in ((speaking, "language_match"), (others, "eligible")):
+    groups: tuple[tuple[list[str], Reason], ...] = (
+        (speaking, "language_match"),
+        (others, "eligible"),
+    )
+    for group, reason in groups:
         for pid in fisher_yates(group, stream):
-            ordered.append(_listed(eligible[pid], reason, client))  # type: ignore[arg-type]
+            ordered.append(_listed(eligible[pid], reason, client))
     return Listing(tuple(ordered), None)
