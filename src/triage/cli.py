@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -23,6 +23,10 @@ from triage.scenarios import (
     run_scenarios,
 )
 from triage.service import Triage
+
+if TYPE_CHECKING:
+    from triage.store.keys import SqlKeyRepository
+from triage.roles import ROLES, Role
 
 LOCALE = click.Choice(["fi", "sv", "en"])
 
@@ -51,12 +55,12 @@ def _triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> T
         if catalog_file is not None:
             triage = _triage(rules_dir)
             return triage.with_catalog(load_catalog_file(catalog_file, triage.rules.services))
-        from triage.bootstrap import bootstrap
+        from triage.runtime import build_runtime
 
         settings = Settings()
         if rules_dir is not None:
             settings = settings.model_copy(update={"rules_dir": rules_dir})
-        return bootstrap(settings).triage
+        return build_runtime(settings).triage
     except (RuleFileError, CatalogError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -372,7 +376,7 @@ def keys() -> None:
     """API keys: create (shown once), revoke, list."""
 
 
-def _key_repo() -> Any:
+def _key_repo() -> SqlKeyRepository:
     from triage.store.db import make_engine
     from triage.store.keys import SqlKeyRepository
 
@@ -383,12 +387,12 @@ def _key_repo() -> Any:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["frontline", "integration", "author", "auditor", "admin"]),
+    type=click.Choice(ROLES),
 )
 @click.option("--label", default="", help="Who or what uses the key (no personal data).")
 def keys_create(role: str, label: str) -> None:
     """Create a key and print it once; only its hash is stored."""
-    info, secret = _key_repo().create(role, label)
+    info, secret = _key_repo().create(cast(Role, role), label)
     click.echo(secret)
     click.echo(
         f"key id {info.id}, role {info.role}: store the key now, it cannot be shown again", err=True

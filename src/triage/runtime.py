@@ -148,12 +148,6 @@ class Runtime:
             if f"needs/{old.name}" not in files:
                 old.unlink()
 
-    def reload_catalog(self) -> str:
-        catalog = self.catalogs.current()
-        if catalog is not None:
-            self.triage = self.triage.with_catalog(catalog)
-        return self.triage.catalog.version
-
     # --- audit ------------------------------------------------------------------------
 
     def replay(self, decision_id: str) -> Replay:

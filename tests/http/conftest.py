@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from tests.conftest import CATALOG_FILE, RULES_DIR
 from triage.config import Settings
 from triage.http.app import create_app
+from triage.roles import ROLES
 from triage.runtime import Runtime, build_runtime
 
-ROLES = ["frontline", "integration", "author", "auditor", "admin"]
 CASE = {
     "need": "dental",
     "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
@@ -42,7 +42,7 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
 
 @pytest.fixture
 def keys(runtime: Runtime) -> dict[str, str]:
-    return {role: runtime.keys.create(role)[1] for role in ROLES}  # type: ignore[arg-type]
+    return {role: runtime.keys.create(role)[1] for role in ROLES}
 
 
 def auth(key: str) -> dict[str, str]:

@@ -9,9 +9,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from triage.errors import AuthError
+from triage.roles import Role
 from triage.ruleset import LOCALES, Locale
 from triage.runtime import Runtime
-from triage.store.keys import KeyInfo, Role
+from triage.store.keys import KeyInfo
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "triage": frozenset({"frontline", "integration", "admin"}),

@@ -7,15 +7,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from triage.roles import ROLES, Role
 from triage.store.tables import ApiKeyRow
 
-Role = Literal["frontline", "integration", "author", "auditor", "admin"]
-ROLES: tuple[Role, ...] = ("frontline", "integration", "author", "auditor", "admin")
 PREFIX = "trg"
 
 
