@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from triage.catalog import Catalog, load_catalog_file
-from triage.decide import PythonEvaluator
-from triage.ruleset import RuleSet
-from triage.service import Triage, load_checked_rules
+from triage.catalog.model import Catalog, load_catalog_file
+from triage.engine.policy import PythonEvaluator
+from triage.rules.model import RuleSet
+from triage.domain.triage import Triage, load_checked_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "rules"

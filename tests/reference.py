@@ -1,5 +1,5 @@
 """Reference evaluator: the routing semantics in the plainest Python, written apart from
-`triage.logic` and `triage.decide`, over the same parsed rules. Used as the differential
+`triage.engine.logic` and `triage.engine.policy`, over the same parsed rules. Used as the differential
 oracle for the durable_rules engine and as the benchmark's baseline.
 
 Unknown is None; a condition evaluates to True, False or None (Kleene logic).
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from triage.ruleset import (
+from triage.rules.model import (
     All,
     Always,
     AnyOf,

@@ -7,8 +7,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from triage.analysis import representative_values
-from triage.ruleset import Fact, RuleSet
+from triage.engine.analysis import representative_values
+from triage.rules.model import Fact, RuleSet
 
 MUNICIPALITIES = ["179", "077", "892", "182"]
 

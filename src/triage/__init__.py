@@ -17,11 +17,11 @@ from triage.errors import (
     ScenarioError,
     TriageError,
 )
-from triage.models import Decision
-from triage.rulefile import load_rules
-from triage.ruleset import RuleSet
-from triage.service import Triage, load_checked_rules
-from triage.validation import Case, parse_case
+from triage.domain.decision import Decision
+from triage.rules.loader import load_rules
+from triage.rules.model import RuleSet
+from triage.domain.triage import Triage, load_checked_rules
+from triage.domain.case import Case, parse_case
 
 __all__ = [
     "Case",

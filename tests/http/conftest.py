@@ -11,7 +11,7 @@ from tests.conftest import CATALOG_FILE, RULES_DIR
 from triage.config import Settings
 from triage.http.app import create_app
 from triage.roles import ROLES
-from triage.runtime import Runtime, build_runtime
+from triage.service.core import Runtime, build_runtime
 
 CASE = {
     "need": "dental",

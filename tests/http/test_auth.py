@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.http.conftest import CASE, ROLES, auth
-from triage.runtime import Runtime
+from triage.service.core import Runtime
 
 DECISION = "00000000-0000-0000-0000-000000000000"
 ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [

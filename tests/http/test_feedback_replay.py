@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tests.http.conftest import CASE, auth
 from triage.cli import main
 from triage.config import Settings
-from triage.runtime import Runtime
+from triage.service.core import Runtime
 
 
 def decide(client: TestClient, key: str, body: dict[str, object] = CASE) -> str:

@@ -7,8 +7,8 @@ import threading
 from fastapi.testclient import TestClient
 
 from tests.http.conftest import CASE, auth
-from triage.rulefile import read_rule_files
-from triage.runtime import Runtime
+from triage.rules.loader import read_rule_files
+from triage.service.core import Runtime
 
 
 def test_validate_reports_file_and_line(

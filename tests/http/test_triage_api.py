@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from tests.http.conftest import CASE, auth
-from triage.runtime import Runtime
+from triage.service.core import Runtime
 
 
 def stored_text(runtime: Runtime) -> str:

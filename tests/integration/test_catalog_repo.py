@@ -10,14 +10,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import postgres_url
-from triage.catalog import Catalog, build_catalog
-from triage.ruleset import RuleSet
-from triage.store.catalog_repo import (
+from triage.catalog.model import Catalog, build_catalog
+from triage.rules.model import RuleSet
+from triage.store.sql.catalogs import (
     CatalogRepository,
     InMemoryCatalogRepository,
     SqlCatalogRepository,
 )
-from triage.store.db import make_engine
+from triage.store.sql.db import make_engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "fake"])

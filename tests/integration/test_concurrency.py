@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from tests.reference import reference_decide
 from tests.strategies import cases
-from triage.ruleset import RuleSet
-from triage.service import Triage
+from triage.rules.model import RuleSet
+from triage.domain.triage import Triage
 
 
 def sample_cases(rules: RuleSet, n: int) -> list[dict[str, Any]]:

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from tests.helpers import edit
-from triage.compiler import CATCH_ALL, MAX_DURABLE_RULES, compile_need, compile_rules
-from triage.engine import DurableEngine, encode, registered_rulesets
+from triage.engine.compiler import CATCH_ALL, MAX_DURABLE_RULES, compile_need, compile_rules
+from triage.engine.durable import DurableEngine, encode, registered_rulesets
 from triage.errors import RuleFileError
-from triage.rulefile import load_rules
-from triage.ruleset import RuleSet
-from triage.service import Triage
+from triage.rules.loader import load_rules
+from triage.rules.model import RuleSet
+from triage.domain.triage import Triage
 
 
 def walk(node: Any) -> list[Any]:

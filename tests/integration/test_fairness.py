@@ -7,11 +7,11 @@ from collections import Counter
 
 from scipy.stats import chisquare
 
-from triage.catalog import Catalog, build_catalog
-from triage.exposure import exposure_report
-from triage.providers import list_providers
-from triage.ruleset import RuleSet
-from triage.validation import Client
+from triage.catalog.model import Catalog, build_catalog
+from triage.catalog.exposure import exposure_report
+from triage.catalog.listing import list_providers
+from triage.rules.model import RuleSet
+from triage.domain.case import Client
 
 GROUP = [
     ("kunta-a", "public"),

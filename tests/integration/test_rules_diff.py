@@ -13,11 +13,11 @@ from tests.helpers import edit
 from tests.reference import reference_decide
 from triage.cli import main
 from triage.errors import InvalidCaseError
-from triage.rulefile import load_rules
-from triage.ruleset import RuleSet
-from triage.ruleset_diff import corpus, diff_rules
-from triage.scenarios import load_scenarios
-from triage.validation import parse_case
+from triage.rules.loader import load_rules
+from triage.rules.model import RuleSet
+from triage.authoring.diff import corpus, diff_rules
+from triage.authoring.scenarios import load_scenarios
+from triage.domain.case import parse_case
 
 SCENARIO_CASES = [s.case for s in load_scenarios([SCENARIOS_DIR])]
 

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.catalog import Catalog, Provider, build_catalog
-from triage.providers import list_providers
-from triage.ruleset import RuleSet
-from triage.validation import Client
+from triage.catalog.model import Catalog, Provider, build_catalog
+from triage.catalog.listing import list_providers
+from triage.rules.model import RuleSet
+from triage.domain.case import Client
 
 SERVICE = "nurse_assessment"
 OWNERSHIP = ["public", "private", "third_sector"]

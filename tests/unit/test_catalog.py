@@ -8,9 +8,9 @@ import pytest
 
 from tests.conftest import CATALOG_FILE
 from tests.helpers import edit
-from triage.catalog import Catalog, load_catalog_file
+from triage.catalog.model import Catalog, load_catalog_file
 from triage.errors import CatalogError
-from triage.ruleset import RuleSet
+from triage.rules.model import RuleSet
 
 COMMON = [
     "nurse_assessment",

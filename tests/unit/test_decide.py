@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from triage.errors import InvalidCaseError
-from triage.service import Triage
+from triage.domain.triage import Triage
 
 
 def case(need: str, age: int = 40, **facts: Any) -> dict[str, Any]:

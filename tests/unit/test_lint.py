@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.conftest import RULES_DIR
 from triage.cli import main
-from triage.lint import Finding, check_directory
+from triage.authoring.check import Finding, check_directory
 
 COMMON = """\
 urgencies:

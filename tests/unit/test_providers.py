@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from triage.catalog import Catalog, Provider, build_catalog
+from triage.catalog.model import Catalog, Provider, build_catalog
 from triage.errors import InvalidCaseError
-from triage.providers import SeededStream, fisher_yates, list_providers
-from triage.ruleset import RuleSet
-from triage.service import Triage
-from triage.validation import Client
+from triage.catalog.listing import SeededStream, fisher_yates, list_providers
+from triage.rules.model import RuleSet
+from triage.domain.triage import Triage
+from triage.domain.case import Client
 
 
 def provider(pid: str, **extra: Any) -> dict[str, Any]:
@@ -192,7 +192,7 @@ def test_emergency_decision_lists_no_providers(full_triage: Triage) -> None:
 def test_provider_model_never_reads_ownership_for_order() -> None:
     import inspect
 
-    import triage.providers as module
+    import triage.catalog.listing as module
 
     source = inspect.getsource(module)
     assert "ownership" not in source.replace("Ownership, name and size are never read here", "")

@@ -8,9 +8,9 @@ import pytest
 
 from tests.helpers import edit
 from triage.errors import RuleConflictError, RuleFileError
-from triage.rulefile import load_rules
-from triage.ruleset import RuleSet
-from triage.service import load_checked_rules
+from triage.rules.loader import load_rules
+from triage.rules.model import RuleSet
+from triage.domain.triage import load_checked_rules
 
 
 def line_of(path: Path, needle: str) -> int:

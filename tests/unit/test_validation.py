@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from triage.errors import InvalidCaseError
-from triage.ruleset import RuleSet
-from triage.validation import parse_case
+from triage.rules.model import RuleSet
+from triage.domain.case import parse_case
 
 BASE: dict[str, Any] = {"need": "dental", "client": {"age": 40, "municipality": "179"}}
 

@@ -25,7 +25,7 @@ from triage.errors import (
 )
 from triage.http.routes import catalog, decisions, health, reports, rules, triage
 from triage.http.schemas import ErrorBody, case_schema
-from triage.runtime import Runtime, build_runtime
+from triage.service.core import Runtime, build_runtime
 
 log = logging.getLogger("triage.http")
 MAX_BODY = 64 * 1024

@@ -10,9 +10,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from triage.errors import AuthError
 from triage.roles import Role
-from triage.ruleset import LOCALES, Locale
-from triage.runtime import Runtime
-from triage.store.keys import KeyInfo
+from triage.rules.model import LOCALES, Locale
+from triage.service.core import Runtime
+from triage.store.sql.keys import KeyInfo
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "triage": frozenset({"frontline", "integration", "admin"}),

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from triage.validation import MAX_ITEMS, Case
+from triage.domain.case import MAX_ITEMS, Case
 
 
 class _In(BaseModel):

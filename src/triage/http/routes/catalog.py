@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from triage.errors import InvalidCaseError
 from triage.http.deps import LocaleDep, RuntimeDep, require
 from triage.http.schemas import FactOut, Named, NeedOut, NeedsOut, ProviderOut, ProvidersOut
-from triage.ruleset import Locale
+from triage.rules.model import Locale
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
 LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Accept-Language)")]

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Path
 from triage.errors import InvalidCaseError
 from triage.http.deps import RuntimeDep, require
 from triage.http.schemas import FeedbackIn, FeedbackOut
-from triage.models import Decision
-from triage.store.keys import KeyInfo
+from triage.domain.decision import Decision
+from triage.store.sql.keys import KeyInfo
 
 router = APIRouter(tags=["decisions"])
 DecisionId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="A decision id (UUID).")]

@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 
 from triage.errors import InvalidCaseError
 from triage.http.deps import LocaleDep, RuntimeDep, require
-from triage.models import Decision
-from triage.store.keys import KeyInfo
+from triage.domain.decision import Decision
+from triage.store.sql.keys import KeyInfo
 
 router = APIRouter(tags=["triage"])
 

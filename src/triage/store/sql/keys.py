@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from triage.roles import ROLES, Role
-from triage.store.tables import ApiKeyRow
+from triage.store.sql.tables import ApiKeyRow
 
 PREFIX = "trg"
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from triage.catalog import build_catalog, load_catalog_file
+from triage.catalog.model import build_catalog, load_catalog_file
 from triage.config import Settings
 from triage.errors import CatalogError, InvalidCaseError, RuleFileError, ScenarioError, TriageError
-from triage.explain import explain_text, explain_tree
-from triage.ruleset import Locale
-from triage.scenarios import (
+from triage.authoring.explain import explain_text, explain_tree
+from triage.rules.model import Locale
+from triage.authoring.scenarios import (
     coverage_table,
     format_failure,
     junit_xml,
@@ -22,10 +22,10 @@ from triage.scenarios import (
     report_json,
     run_scenarios,
 )
-from triage.service import Triage
+from triage.domain.triage import Triage
 
 if TYPE_CHECKING:
-    from triage.store.keys import SqlKeyRepository
+    from triage.store.sql.keys import SqlKeyRepository
 from triage.roles import ROLES, Role
 
 LOCALE = click.Choice(["fi", "sv", "en"])
@@ -55,7 +55,7 @@ def _triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> T
         if catalog_file is not None:
             triage = _triage(rules_dir)
             return triage.with_catalog(load_catalog_file(catalog_file, triage.rules.services))
-        from triage.runtime import build_runtime
+        from triage.service.core import build_runtime
 
         settings = Settings()
         if rules_dir is not None:
@@ -226,7 +226,7 @@ def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def check(rules_dir: Path | None, fmt: str) -> None:
     """Lint rule files: errors (exit 1) and warnings, each with file, line and rule."""
-    from triage.lint import check_directory
+    from triage.authoring.check import check_directory
 
     directory = rules_dir or Settings().rules_dir
     findings = check_directory(directory)
@@ -251,8 +251,8 @@ def catalog() -> None:
 @_rules_option
 def catalog_load(file: Path, rules_dir: Path | None) -> None:
     """Validate FILE and make it the current catalog, atomically (idempotent)."""
-    from triage.store.catalog_repo import SqlCatalogRepository
-    from triage.store.db import make_engine
+    from triage.store.sql.catalogs import SqlCatalogRepository
+    from triage.store.sql.db import make_engine
 
     settings = Settings()
     triage = _triage(rules_dir)
@@ -280,7 +280,7 @@ def catalog_load(file: Path, rules_dir: Path | None) -> None:
 @_rules_option
 def catalog_import(file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
     """Map an HSDS v3 JSON file or a FHIR R4 Bundle to the catalog format, with a report."""
-    from triage.importers import import_fhir, import_hsds
+    from triage.catalog.importers import import_fhir, import_hsds
 
     triage = _triage(rules_dir)
     try:
@@ -327,8 +327,8 @@ def report_exposure(
     simulate: int, seed: int, fmt: str, rules_dir: Path | None, catalog_file: Path | None
 ) -> None:
     """First-position share and exposure per provider and ownership, against equal chance."""
-    from triage.exposure import exposure_report, format_report
-    from triage.exposure import simulate as simulate_listings
+    from triage.catalog.exposure import exposure_report, format_report
+    from triage.catalog.exposure import simulate as simulate_listings
 
     triage = _triage_with_catalog(rules_dir, catalog_file)
     cat = triage.catalog
@@ -357,7 +357,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Run the HTTP API (shipped rules, sample catalog on first start, SQLite by default)."""
     import uvicorn
 
-    from triage.runtime import build_runtime
+    from triage.service.core import build_runtime
 
     build_runtime()  # migrate and load the catalog once, before workers start
     uvicorn.run(
@@ -377,8 +377,8 @@ def keys() -> None:
 
 
 def _key_repo() -> SqlKeyRepository:
-    from triage.store.db import make_engine
-    from triage.store.keys import SqlKeyRepository
+    from triage.store.sql.db import make_engine
+    from triage.store.sql.keys import SqlKeyRepository
 
     return SqlKeyRepository(make_engine(Settings().database_url))
 
@@ -419,7 +419,7 @@ def keys_list() -> None:
 @click.argument("decision_id")
 def replay(decision_id: str) -> None:
     """Recompute a stored decision with its own rules, catalog, seed and locale."""
-    from triage.runtime import build_runtime
+    from triage.service.core import build_runtime
 
     try:
         result = build_runtime().replay(decision_id)
@@ -450,7 +450,7 @@ def feedback() -> None:
 )
 def feedback_export(directory: Path) -> None:
     """Misrouted decisions as scenarios: `triage test DIR` shows what the rules get wrong."""
-    from triage.runtime import build_runtime
+    from triage.service.core import build_runtime
 
     written = build_runtime().export_misrouted(directory)
     click.echo(f"{len(written)} scenario files written to {directory}")
@@ -469,7 +469,7 @@ def openapi(output: Path | None) -> None:
     import tempfile
 
     from triage.http.app import create_app
-    from triage.runtime import build_runtime
+    from triage.service.core import build_runtime
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite:///{tmp}/openapi.db")
@@ -506,8 +506,8 @@ def diff(
     old: Path | None, new: Path | None, rev: str | None, scenario_paths: tuple[Path, ...], fmt: str
 ) -> None:
     """Which cases change status, service or urgency between two rule sets."""
-    from triage.ruleset_diff import diff_rules
-    from triage.service import check_rule_files, load_checked_rules
+    from triage.authoring.diff import diff_rules
+    from triage.domain.triage import check_rule_files, load_checked_rules
 
     settings = Settings()
     try:

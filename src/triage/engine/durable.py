@@ -22,26 +22,18 @@ import itertools
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 import durable_rules_engine as _dre
 
-from triage.compiler import CATCH_ALL, CompiledNeed
+from triage.engine.compiler import CATCH_ALL, CompiledNeed
+from triage.engine.policy import RuleTruths
 from triage.errors import EngineError
-from triage.ruleset import Value
+from triage.rules.model import Value
 
 _LOCK = threading.Lock()
 _SIDS = itertools.count(1)
 _HANDLES: dict[str, int] = {}  # ruleset name (content hash) -> engine handle
-
-
-@dataclass(frozen=True)
-class RuleTruths:
-    """Which rules are definitely true, and which are possibly true (true or unknown)."""
-
-    definite: frozenset[str]
-    possible: frozenset[str]
 
 
 def _number(value: int | float) -> str:

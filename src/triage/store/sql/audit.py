@@ -12,8 +12,8 @@ from typing import Any, Literal, Protocol, cast
 from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
 
-from triage.models import Decision
-from triage.store.tables import DecisionRow, FeedbackRow
+from triage.domain.decision import Decision
+from triage.store.sql.tables import DecisionRow, FeedbackRow
 
 Verdict = Literal["correct", "misrouted"]
 

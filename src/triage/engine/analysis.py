@@ -13,8 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from triage.errors import RuleConflictError
-from triage.logic import Truth, evaluate
-from triage.ruleset import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
+from triage.engine.logic import Truth, evaluate
+from triage.rules.model import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
 
 ABSENT = object()  # marks "unknown" among a fact's representative values
 Candidate = Value | object

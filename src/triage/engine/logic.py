@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from triage.ruleset import (
+from triage.rules.model import (
     All,
     Always,
     Compare,

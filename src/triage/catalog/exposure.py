@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from triage.catalog import Catalog
-from triage.providers import list_providers
-from triage.validation import Client
+from triage.catalog.model import Catalog
+from triage.catalog.listing import list_providers
+from triage.domain.case import Client
 
 Shown = Sequence[tuple[str, str]]  # (provider id, reason) in the order shown
 

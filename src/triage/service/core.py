@@ -21,19 +21,19 @@ from ruamel.yaml import YAML
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from triage.catalog import Catalog, load_catalog_file
+from triage.catalog.model import Catalog, load_catalog_file
 from triage.config import Settings
 from triage.errors import NotFoundError, StorageError
-from triage.exposure import ExposureReport, exposure_report
-from triage.models import Decision
-from triage.rulefile import read_rule_files
-from triage.ruleset import Locale
-from triage.service import Triage, check_rule_files
-from triage.store.audit import SqlAuditRepository, Verdict
-from triage.store.catalog_repo import SqlCatalogRepository
-from triage.store.db import make_engine
-from triage.store.keys import SqlKeyRepository
-from triage.store.rules_store import SqlRulesStore
+from triage.catalog.exposure import ExposureReport, exposure_report
+from triage.domain.decision import Decision
+from triage.rules.loader import read_rule_files
+from triage.rules.model import Locale
+from triage.domain.triage import Triage, check_rule_files
+from triage.store.sql.audit import SqlAuditRepository, Verdict
+from triage.store.sql.catalogs import SqlCatalogRepository
+from triage.store.sql.db import make_engine
+from triage.store.sql.keys import SqlKeyRepository
+from triage.store.sql.rules import SqlRulesStore
 
 log = logging.getLogger("triage")
 RECORD_ATTEMPTS = 5  # ~1.5 s of retries before a decision is refused for want of an audit row

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from triage.errors import RuleFileError
-from triage.ruleset import (
+from triage.rules.model import (
     CLIENT_ATTRIBUTES,
     All,
     Always,

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.analysis import ABSENT, Candidate, representative_values
+from triage.engine.analysis import ABSENT, Candidate, representative_values
 from triage.errors import InvalidCaseError
-from triage.ruleset import CLIENT_ATTRIBUTES, RuleSet, facts_of
-from triage.service import Triage
+from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, facts_of
+from triage.domain.triage import Triage
 
 FULL_PRODUCT_LIMIT = 20_000
 Outcome = tuple[str, str | None, str | None, str | None]  # status, service, urgency, winning rule

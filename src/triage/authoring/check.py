@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from triage.analysis import ABSENT, Candidate, candidates, find_conflicts, representative_values
-from triage.compiler import compile_need
+from triage.engine.analysis import ABSENT, Candidate, candidates, find_conflicts, representative_values
+from triage.engine.compiler import compile_need
 from triage.errors import RuleFileError
-from triage.logic import Truth, evaluate
-from triage.rulefile import load_rules
-from triage.ruleset import (
+from triage.engine.logic import Truth, evaluate
+from triage.rules.loader import load_rules
+from triage.rules.model import (
     CLIENT_ATTRIBUTES,
     LOCALES,
     Known,

@@ -8,18 +8,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.analysis import check_conflicts
-from triage.catalog import EMPTY_CATALOG, Catalog
-from triage.compiler import compile_rules
-from triage.decide import Evaluator, Outcome, outcome
-from triage.engine import DurableEngine
+from triage.engine.analysis import check_conflicts
+from triage.catalog.model import EMPTY_CATALOG, Catalog
+from triage.engine.compiler import compile_rules
+from triage.engine.policy import Evaluator, Outcome, outcome
+from triage.engine.durable import DurableEngine
 from triage.errors import InvalidCaseError
-from triage.explain import explanation, provider_note
-from triage.models import Decision, FiredRule, MissingFact, ProviderNote, ProviderRef, ServiceRef
-from triage.providers import Listing, list_providers
-from triage.rulefile import load_rule_files, read_rule_files
-from triage.ruleset import Locale, RuleSet
-from triage.validation import Case, case_values, parse_case, resolve_locale
+from triage.authoring.explain import explanation, provider_note
+from triage.domain.decision import Decision, FiredRule, MissingFact, ProviderNote, ProviderRef, ServiceRef
+from triage.catalog.listing import Listing, list_providers
+from triage.rules.loader import load_rule_files, read_rule_files
+from triage.rules.model import Locale, RuleSet
+from triage.domain.case import Case, case_values, parse_case, resolve_locale
 
 
 def load_checked_rules(directory: str | Path) -> RuleSet:

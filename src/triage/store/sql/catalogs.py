@@ -9,8 +9,8 @@ from typing import Protocol
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
-from triage.catalog import Catalog, Provider
-from triage.store.tables import (
+from triage.catalog.model import Catalog, Provider
+from triage.store.sql.tables import (
     CatalogVersionRow,
     CurrentCatalogRow,
     ProviderMunicipalityRow,

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from triage.catalog import Catalog, Provider
-from triage.validation import Client
+from triage.catalog.model import Catalog, Provider
+from triage.domain.case import Client
 
 CONTINUITY_SERVICES = frozenset({"named_professional"})
 NO_LISTING_SERVICES = frozenset({"emergency"})

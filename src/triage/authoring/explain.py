@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from triage.decide import Outcome
-from triage.logic import Trace, trace
-from triage.models import Decision
-from triage.ruleset import (
+from triage.engine.policy import Outcome
+from triage.engine.logic import Trace, trace
+from triage.domain.decision import Decision
+from triage.rules.model import (
     All,
     Always,
     Compare,
@@ -20,10 +20,10 @@ from triage.ruleset import (
     RedFlagAny,
     RuleSet,
 )
-from triage.validation import case_values, parse_case
+from triage.domain.case import case_values, parse_case
 
 if TYPE_CHECKING:
-    from triage.service import Triage
+    from triage.domain.triage import Triage
 
 _TEMPLATES: dict[str, dict[Locale, str]] = {
     "decided": {

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import RuleFileError, did_you_mean
-from triage.ruleset import (
+from triage.rules.model import (
     CLIENT_ATTRIBUTES,
     ORDER_OPS,
     All,
@@ -389,7 +389,7 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
         line=line_of(raw, loc),
     )
     if fin.default is not None:
-        from triage.validation import check_fact_value  # local: validation imports this module
+        from triage.domain.case import check_fact_value  # local: validation imports this module
 
         problem = check_fact_value(fact, fin.default)
         if problem:

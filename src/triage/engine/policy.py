@@ -11,9 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from triage.engine import RuleTruths
-from triage.logic import Truth, evaluate, unknown_facts
-from triage.ruleset import Rule, RuleSet, Value
+from triage.engine.logic import Truth, evaluate, unknown_facts
+from triage.rules.model import Rule, RuleSet, Value
+
+
+@dataclass(frozen=True)
+class RuleTruths:
+    """Which rules are definitely true, and which are possibly true (true or unknown)."""
+
+    definite: frozenset[str]
+    possible: frozenset[str]
 
 
 class Evaluator(Protocol):

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from triage.store.tables import RulesVersionRow
+from triage.store.sql.tables import RulesVersionRow
 
 
 class SqlRulesStore:

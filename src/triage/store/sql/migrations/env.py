@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by triage.store.db.migrate."""
+"""Alembic environment: runs on the connection handed over by triage.store.sql.db.migrate."""
 
 from alembic import context
 

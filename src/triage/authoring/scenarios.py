@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import InvalidCaseError, ScenarioError
-from triage.service import Triage
-from triage.validation import parse_case
+from triage.domain.triage import Triage
+from triage.domain.case import parse_case
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 

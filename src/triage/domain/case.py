@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import InvalidCaseError, did_you_mean
-from triage.ruleset import Fact, Locale, RuleSet, Value
+from triage.rules.model import Fact, Locale, RuleSet, Value
 
 MAX_ITEMS = 16
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
