@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.reference import reference_decide  # noqa: E402
 from tests.strategies import random_case  # noqa: E402
-from triage.domain.triage import Triage  # noqa: E402
 from triage.domain.case import parse_case  # noqa: E402
+from triage.domain.triage import Triage  # noqa: E402
 
 
 def run(fn: Callable[[Any], object], items: list[Any], latencies: list[int]) -> float:

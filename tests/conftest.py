@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from triage.catalog.model import Catalog, load_catalog_file
+from triage.domain.triage import Triage
+from triage.engine.analysis import load_checked_rules
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet
-from triage.domain.triage import Triage, load_checked_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DIR = ROOT / "rules"

@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from triage.catalog.listing import Listing, Seeker, list_providers
+from triage.catalog.model import Catalog
+from triage.domain.case import Client
+
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"fixture text not found: {old!r}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def list_for(catalog: Catalog, *, service: str, client: Client, seed: int) -> Listing:
+    """list_providers as a decision calls it: the client's listing fields, and the listing
+    kind the shipped rules give the service."""
+    kind = {"named_professional": "continuity", "emergency": "none"}.get(service, "open")
+    return list_providers(
+        catalog, service=service, kind=kind, client=seeker_of(client), seed=seed  # type: ignore[arg-type]
+    )
+
+
+def seeker_of(client: Client) -> Seeker:
+    return Seeker(
+        municipality=client.municipality,
+        languages=tuple(client.languages or ()),
+        chosen_provider=client.chosen_provider,
+        needs_accessible_premises=client.needs_accessible_premises,
+    )

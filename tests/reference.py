@@ -1,6 +1,6 @@
-"""Reference evaluator: the routing semantics in the plainest Python, written apart from
-`triage.engine.logic` and `triage.engine.policy`, over the same parsed rules. Used as the differential
-oracle for the durable_rules engine and as the benchmark's baseline.
+"""Reference evaluator: the routing semantics in the plainest Python, written apart
+from `triage.engine.logic` and `triage.engine.policy`, over the same parsed rules. Used as
+the differential oracle for the durable_rules engine and as the benchmark's baseline.
 
 Unknown is None; a condition evaluates to True, False or None (Kleene logic).
 """

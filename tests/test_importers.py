@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 from tests.conftest import ROOT
-from triage.catalog.model import build_catalog
 from triage.catalog.importers import import_fhir, import_hsds, osm_hours
-from triage.rules.model import RuleSet
+from triage.catalog.model import build_catalog
 from triage.domain.triage import Triage
+from triage.rules.model import RuleSet
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

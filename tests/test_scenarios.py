@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SCENARIOS_DIR
-from triage.authoring.scenarios import Scenario, format_failure, load_scenarios, run_scenario, run_scenarios
+from triage.authoring.scenarios import (
+    Scenario,
+    format_failure,
+    load_scenarios,
+    run_scenario,
+    run_scenarios,
+)
 from triage.domain.triage import Triage
 
 SCENARIOS = load_scenarios([SCENARIOS_DIR])

@@ -9,6 +9,10 @@
 
 __version__ = "0.1.0"
 
+from triage.domain.case import Case, parse_case
+from triage.domain.decision import Decision
+from triage.domain.triage import Triage
+from triage.engine.analysis import load_checked_rules
 from triage.errors import (
     EngineError,
     InvalidCaseError,
@@ -17,11 +21,8 @@ from triage.errors import (
     ScenarioError,
     TriageError,
 )
-from triage.domain.decision import Decision
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet
-from triage.domain.triage import Triage, load_checked_rules
-from triage.domain.case import Case, parse_case
 
 __all__ = [
     "Case",

@@ -8,10 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CATALOG_FILE, RULES_DIR
+from triage.bootstrap import build_service
 from triage.config import Settings
 from triage.http.app import create_app
 from triage.roles import ROLES
-from triage.service.core import Runtime, build_runtime
+from triage.service.core import Service
 
 CASE = {
     "need": "dental",
@@ -30,19 +31,19 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(settings: Settings) -> Runtime:
-    return build_runtime(settings)
+def service(settings: Settings) -> Service:
+    return build_service(settings)
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as c:
+def client(service: Service, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(service, rules_dir=settings.rules_dir)) as c:
         yield c
 
 
 @pytest.fixture
-def keys(runtime: Runtime) -> dict[str, str]:
-    return {role: runtime.keys.create(role)[1] for role in ROLES}
+def keys(service: Service) -> dict[str, str]:
+    return {role: service.keys.create(role)[1] for role in ROLES}
 
 
 def auth(key: str) -> dict[str, str]:

@@ -6,9 +6,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
 from tests.http.conftest import CASE, ROLES, auth
-from triage.service.core import Runtime
+from triage.config import Settings
+from triage.service.core import Service
 
 DECISION = "00000000-0000-0000-0000-000000000000"
 ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [
@@ -56,20 +58,20 @@ def test_keys_and_roles(
             assert r.json()["error"]["code"] == "forbidden"
 
 
-def test_revoked_key_is_refused(client: TestClient, runtime: Runtime) -> None:
-    info, key = runtime.keys.create("frontline")
+def test_revoked_key_is_refused(client: TestClient, service: Service) -> None:
+    info, key = service.keys.create("frontline")
     assert client.get("/v1/services", headers=auth(key)).status_code == 200
-    assert runtime.keys.revoke(info.id) is True
+    assert service.keys.revoke(info.id) is True
     assert client.get("/v1/services", headers=auth(key)).status_code == 401
-    assert runtime.keys.revoke(info.id) is False
+    assert service.keys.revoke(info.id) is False
 
 
-def test_keys_are_stored_hashed(runtime: Runtime) -> None:
+def test_keys_are_stored_hashed(service: Service, settings: Settings) -> None:
     from sqlalchemy import text
 
-    _, key = runtime.keys.create("admin", "ops")
+    _, key = service.keys.create("admin", "ops")
     secret = key.split("_", 2)[2]
-    with runtime.engine.connect() as conn:
+    with create_engine(settings.database_url).connect() as conn:
         stored = " ".join(
             str(v) for row in conn.execute(text("SELECT * FROM api_key")) for v in row
         )

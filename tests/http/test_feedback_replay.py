@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from tests.http.conftest import CASE, auth
 from triage.cli import main
 from triage.config import Settings
-from triage.service.core import Runtime
+from triage.service.core import Service
+from triage.service.reports import replay
 
 
 def decide(client: TestClient, key: str, body: dict[str, object] = CASE) -> str:
@@ -21,7 +22,7 @@ def decide(client: TestClient, key: str, body: dict[str, object] = CASE) -> str:
 
 
 def test_feedback_is_recorded_and_validated(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service
 ) -> None:
     did = decide(client, keys["frontline"])
     h = auth(keys["frontline"])
@@ -49,7 +50,7 @@ def test_feedback_is_recorded_and_validated(
         headers=h,
     )
     assert missing.status_code == 404
-    assert [f.verdict for f in runtime.audit.feedback()] == ["correct"]
+    assert [f.verdict for f in service.audit.feedback()] == ["correct"]
 
 
 def test_misrouted_feedback_exports_a_failing_scenario(
@@ -85,7 +86,7 @@ def test_misrouted_feedback_exports_a_failing_scenario(
 
 
 def test_replay_reproduces_stored_decisions(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service
 ) -> None:
     cases = [
         CASE,
@@ -107,23 +108,23 @@ def test_replay_reproduces_stored_decisions(
     ]
     ids = [decide(client, keys["frontline"], c) for c in cases]
     for did in ids:
-        result = runtime.replay(did)
+        result = replay(service, did)
         assert result.identical, result.differences
 
 
 def test_replay_uses_the_rules_of_the_decision_after_a_reload(
-    client: TestClient, keys: dict[str, str], runtime: Runtime, settings: Settings
+    client: TestClient, keys: dict[str, str], service: Service, settings: Settings
 ) -> None:
     did = decide(client, keys["frontline"])
-    before = runtime.triage.rules.version
+    before = service.current.rules.version
     path = settings.rules_dir / "needs" / "dental.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("{fact: pain, ge: 4}", "{fact: pain, ge: 6}"),
         encoding="utf-8",
     )
     assert client.post("/v1/rules/reload", json={}, headers=auth(keys["author"])).status_code == 200
-    assert runtime.triage.rules.version != before
-    assert runtime.replay(did).identical  # replayed with its own rules version
+    assert service.current.rules.version != before
+    assert replay(service, did).identical  # replayed with its own rules version
 
 
 def test_replay_cli(

@@ -7,19 +7,20 @@ import threading
 from fastapi.testclient import TestClient
 
 from tests.http.conftest import CASE, auth
+from triage.config import Settings
 from triage.rules.loader import read_rule_files
-from triage.service.core import Runtime
+from triage.service.core import Service
 
 
 def test_validate_reports_file_and_line(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service, settings: Settings
 ) -> None:
-    files = read_rule_files(runtime.settings.rules_dir)
+    files = read_rule_files(settings.rules_dir)
     h = auth(keys["author"])
     ok = client.post("/v1/rules/validate", json={"files": files}, headers=h)
     assert ok.status_code == 200 and ok.json() == {
         "valid": True,
-        "rules_version": runtime.triage.rules.version,
+        "rules_version": service.current.rules.version,
     }
     broken = {
         **files,
@@ -43,10 +44,10 @@ def test_validate_reports_file_and_line(
 
 
 def test_bad_reload_keeps_the_old_rules_serving_with_requests_in_flight(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service, settings: Settings
 ) -> None:
-    version = runtime.triage.rules.version
-    files = read_rule_files(runtime.settings.rules_dir)
+    version = service.current.rules.version
+    files = read_rule_files(settings.rules_dir)
     bad = {
         **files,
         "needs/dental.yaml": files["needs/dental.yaml"].replace("priority: 20", "priority: twenty"),
@@ -72,16 +73,16 @@ def test_bad_reload_keeps_the_old_rules_serving_with_requests_in_flight(
         for t in threads:
             t.join(timeout=30)
     assert failures == []
-    assert runtime.triage.rules.version == version
-    assert read_rule_files(runtime.settings.rules_dir) == files  # nothing written
+    assert service.current.rules.version == version
+    assert read_rule_files(settings.rules_dir) == files  # nothing written
     assert client.get("/readyz").json()["rules_version"] == version
 
 
 def test_good_reload_goes_live_without_failed_requests(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service, settings: Settings
 ) -> None:
-    old = runtime.triage.rules.version
-    files = read_rule_files(runtime.settings.rules_dir)
+    old = service.current.rules.version
+    files = read_rule_files(settings.rules_dir)
     new_files = {
         **files,
         "needs/dental.yaml": files["needs/dental.yaml"].replace(
@@ -118,4 +119,5 @@ def test_good_reload_goes_live_without_failed_requests(
     assert (d["rules_version"] == new and d["urgency"] == "routine") or d[
         "status"
     ] == "needs_information"
-    assert read_rule_files(runtime.settings.rules_dir) == new_files  # persisted for restarts
+    assert read_rule_files(settings.rules_dir) == files  # the authors' directory is untouched
+    assert service.rules.get(new) == new_files  # stored for every worker and replay

@@ -7,27 +7,28 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from tests.http.conftest import CASE, auth
-from triage.service.core import Runtime
+from triage.config import Settings
+from triage.service.core import Service
 
 
-def stored_text(runtime: Runtime) -> str:
-    with runtime.engine.connect() as conn:
+def stored_text(settings: Settings) -> str:
+    with create_engine(settings.database_url).connect() as conn:
         rows = conn.execute(text("SELECT case_json, decision_json FROM decision")).all()
     return " ".join(a + b for a, b in rows)
 
 
 def test_triage_answers_and_records(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service
 ) -> None:
     r = client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))
     assert r.status_code == 200
     d = r.json()
     assert d["status"] == "decided" and d["service"]["code"] == "dental_booking" and d["providers"]
-    assert runtime.audit.count() == 1
-    stored = runtime.audit.get(d["decision_id"])
+    assert service.audit.count() == 1
+    stored = service.audit.get(d["decision_id"])
     assert stored is not None and stored.decision.model_dump(mode="json") == d
     assert stored.case == {**CASE, "red_flags": []} and stored.key_id is not None
     again = client.get(f"/v1/decisions/{d['decision_id']}", headers=auth(keys["auditor"]))
@@ -72,7 +73,7 @@ def test_locale_from_field_or_accept_language(client: TestClient, keys: dict[str
     ],
 )
 def test_invalid_input_is_422_naming_the_field_and_not_stored(
-    client: TestClient, keys: dict[str, str], runtime: Runtime, body: Any, field: str
+    client: TestClient, keys: dict[str, str], service: Service, body: Any, field: str
 ) -> None:
     r = client.post("/v1/triage", json=body, headers=auth(keys["frontline"]))
     assert r.status_code == 422, r.text
@@ -80,7 +81,7 @@ def test_invalid_input_is_422_naming_the_field_and_not_stored(
     assert error["code"] == "invalid_input"
     if field:
         assert error["field"] == field
-    assert runtime.audit.count() == 0
+    assert service.audit.count() == 0
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe", b"", b'{"need": NaN}'])
@@ -106,7 +107,7 @@ def test_malformed_json_is_422(client: TestClient, keys: dict[str, str], raw: by
     ],
 )
 def test_identity_codes_are_rejected_anywhere_and_never_stored(
-    client: TestClient, keys: dict[str, str], runtime: Runtime, place: Any
+    client: TestClient, keys: dict[str, str], service: Service, place: Any, settings: Settings
 ) -> None:
     client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))  # one good row
     for hetu in ("010101-123N", "311280A9876", "150305+1234"):
@@ -114,12 +115,12 @@ def test_identity_codes_are_rejected_anywhere_and_never_stored(
         assert r.status_code == 422, r.text
         assert "identity code" in r.json()["error"]["message"]
         assert hetu not in r.text or r.json()["error"]["field"]  # the answer names where, not what
-        assert hetu not in stored_text(runtime)
-    assert runtime.audit.count() == 1
+        assert hetu not in stored_text(settings)
+    assert service.audit.count() == 1
 
 
 def test_bodies_over_64_kib_are_413(
-    client: TestClient, keys: dict[str, str], runtime: Runtime
+    client: TestClient, keys: dict[str, str], service: Service
 ) -> None:
     big = json.dumps({**CASE, "padding": "x" * 70_000})
     r = client.post(
@@ -139,7 +140,7 @@ def test_bodies_over_64_kib_are_413(
         headers={**auth(keys["frontline"]), "Content-Type": "application/json"},
     )
     assert r.status_code == 413
-    assert runtime.audit.count() == 0
+    assert service.audit.count() == 0
     ok = client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))
     assert ok.status_code == 200  # the service keeps serving
 

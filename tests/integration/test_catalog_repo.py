@@ -1,33 +1,51 @@
-"""The same repository tests on SQLite, on PostgreSQL and on the in-memory fake."""
+"""The same store contract on SQLite, on PostgreSQL and on the in-memory fakes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import postgres_url
 from triage.catalog.model import Catalog, build_catalog
+from triage.errors import NotFoundError
 from triage.rules.model import RuleSet
-from triage.store.sql.catalogs import (
-    CatalogRepository,
-    InMemoryCatalogRepository,
-    SqlCatalogRepository,
+from triage.store.fakes import (
+    InMemoryCatalogStore,
+    InMemoryFleet,
+    InMemoryRulesStore,
+    InMemoryVersions,
 )
+from triage.store.ports import CatalogStore, Fleet, RulesStore, Versions, WorkerState
+from triage.store.sql.catalogs import SqlCatalogStore
 from triage.store.sql.db import make_engine
+from triage.store.sql.fleet import SqlFleet
+from triage.store.sql.rules import SqlRulesStore
+from triage.store.sql.versions import SqlVersions
+
+
+@dataclass
+class Stores:
+    catalogs: CatalogStore
+    rules: RulesStore
+    versions: Versions
+    fleet: Fleet
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "fake"])
-def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogRepository]:
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     if request.param == "fake":
-        yield InMemoryCatalogRepository()
+        rules, catalogs = InMemoryRulesStore(), InMemoryCatalogStore()
+        yield Stores(catalogs, rules, InMemoryVersions(rules, catalogs), InMemoryFleet())
         return
     url = f"sqlite:///{tmp_path / 'triage.db'}" if request.param == "sqlite" else postgres_url()
-    engine: Engine = make_engine(url)
-    yield SqlCatalogRepository(engine)
+    engine = make_engine(url)
+    versions = SqlVersions(engine)
+    yield Stores(SqlCatalogStore(engine), SqlRulesStore(engine), versions, SqlFleet(engine))
+    versions.close()
     engine.dispose()
 
 
@@ -37,57 +55,67 @@ def smaller(sample: Catalog, rules: RuleSet) -> Catalog:
     return build_catalog(doc, rules.services)
 
 
-def test_empty_database_has_no_catalog(repo: CatalogRepository) -> None:
-    assert repo.current() is None
+def test_a_new_store_has_nothing_active(stores: Stores) -> None:
+    assert stores.versions.active() == {}
+    assert stores.catalogs.versions() == []
 
 
-def test_replace_is_idempotent_and_keeps_versions(
-    repo: CatalogRepository, sample_catalog: Catalog, rules: RuleSet
+def test_versions_are_kept_and_one_is_active(
+    stores: Stores, sample_catalog: Catalog, rules: RuleSet
 ) -> None:
-    assert repo.replace(sample_catalog) is True
-    assert repo.replace(sample_catalog) is False
-    current = repo.current()
-    assert current is not None and current.version == sample_catalog.version
-    assert [p.id for p in current.providers] == [p.id for p in sample_catalog.providers]
-    assert current.providers == sample_catalog.providers
-
     small = smaller(sample_catalog, rules)
-    assert repo.replace(small) is True
-    assert repo.current() == small
-    old = repo.by_version(sample_catalog.version)  # kept for replaying old decisions
-    assert old is not None and old.providers == sample_catalog.providers
-    assert repo.by_version("sha256:nope") is None
-    assert repo.replace(sample_catalog) is True  # back to an earlier version
+    for catalog in (sample_catalog, sample_catalog, small):
+        stores.catalogs.save(catalog)  # saving twice is harmless
+    assert [v for v, _ in stores.catalogs.versions()] == [sample_catalog.version, small.version]
+    got = stores.catalogs.get(sample_catalog.version)
+    assert got is not None and got.providers == sample_catalog.providers
+    assert stores.catalogs.get("sha256:nope") is None
+
+    assert stores.versions.activate("catalog", sample_catalog.version) is True
+    assert stores.versions.activate("catalog", sample_catalog.version) is False
+    assert stores.versions.activate("catalog", small.version) is True
+    assert stores.versions.active() == {"catalog": small.version}
+    assert stores.versions.activate("catalog", sample_catalog.version) is True  # rollback
 
 
-def test_find_by_service_and_municipality(repo: CatalogRepository, sample_catalog: Catalog) -> None:
-    repo.replace(sample_catalog)
-    dental_077 = [p.id for p in repo.find(service="dental_booking", municipality="077")]
-    assert dental_077 == ["hankasalmi-health-station", "hymyhammas-dental"]
-    assert len(repo.find(service=None, municipality=None)) == len(sample_catalog.providers)
-    assert repo.find(service="kela_guidance", municipality="999") == []
+def test_only_stored_versions_can_be_activated(stores: Stores) -> None:
+    with pytest.raises(NotFoundError):
+        stores.versions.activate("rules", "sha256:never-published")
+    stores.rules.save("sha256:r1", {"common.yaml": "x"})
+    assert stores.versions.activate("rules", "sha256:r1") is True
+    assert stores.rules.get("sha256:r1") == {"common.yaml": "x"}
+    assert stores.versions.active() == {"rules": "sha256:r1"}
 
 
-def test_replace_is_atomic(database_url: str, sample_catalog: Catalog) -> None:
-    engine = make_engine(database_url)
-    repo = SqlCatalogRepository(engine)
-    repo.replace(sample_catalog)
-    broken = Catalog(sample_catalog.providers + sample_catalog.providers[:1], "sha256:broken")
-    with pytest.raises(IntegrityError):  # duplicate primary key inside the transaction
-        repo.replace(broken)
-    current = repo.current()
-    assert current is not None and current.version == sample_catalog.version
-    assert len(repo.find(service=None, municipality=None)) == len(sample_catalog.providers)
-    engine.dispose()
+def test_fleet_lists_live_workers_only(stores: Stores) -> None:
+    now = datetime.now(UTC)
+
+    def state(wid: str, seen: datetime) -> WorkerState:
+        return WorkerState(wid, "host", 1, "r", "c", now - timedelta(minutes=5), seen)
+
+    stores.fleet.beat(state("a", now))
+    stores.fleet.beat(state("b", now - timedelta(seconds=60)))  # stopped beating
+    stores.fleet.beat(state("a", now))  # a second beat updates, never duplicates
+    assert [w.id for w in stores.fleet.live(5)] == ["a"]
+    stores.fleet.leave("a")
+    assert stores.fleet.live(5) == []
+
+
+def test_versions_wait_returns_within_its_timeout(stores: Stores) -> None:
+    import time
+
+    start = time.monotonic()
+    stores.versions.wait(0.2)
+    assert time.monotonic() - start < 3
 
 
 def test_migrations_run_once_and_survive_a_second_engine(
     database_url: str, sample_catalog: Catalog
 ) -> None:
     first = make_engine(database_url)
-    SqlCatalogRepository(first).replace(sample_catalog)
+    SqlCatalogStore(first).save(sample_catalog)
     second = make_engine(database_url)
-    assert SqlCatalogRepository(second).current() is not None
+    assert SqlCatalogStore(second).get(sample_catalog.version) is not None
     first.dispose()
     second.dispose()
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from tests.reference import reference_decide
 from tests.strategies import cases
-from triage.rules.model import RuleSet
 from triage.domain.triage import Triage
+from triage.rules.model import RuleSet
 
 
 def sample_cases(rules: RuleSet, n: int) -> list[dict[str, Any]]:

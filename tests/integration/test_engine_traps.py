@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from tests.helpers import edit
+from triage.domain.triage import Triage
 from triage.engine.compiler import CATCH_ALL, MAX_DURABLE_RULES, compile_need, compile_rules
 from triage.engine.durable import DurableEngine, encode, registered_rulesets
 from triage.errors import RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet
-from triage.domain.triage import Triage
 
 
 def walk(node: Any) -> list[Any]:
@@ -101,11 +101,13 @@ def test_a_rule_true_on_several_or_branches_fires_once(engine_triage: Triage) ->
     assert ids.count("ac-bleeding") == 1
 
 
-def test_rulesets_are_registered_once_per_content(rules: RuleSet, rules_copy: Path) -> None:
-    # A ruleset name can be registered only once per process: names carry a content hash.
-    DurableEngine(compile_rules(rules))
+def test_rulesets_are_shared_by_content_and_freed_after_use(
+    rules: RuleSet, rules_copy: Path
+) -> None:
+    # Rulesets are named by a content hash: engines with the same content share them.
+    first = DurableEngine(compile_rules(rules))
     before = registered_rulesets()
-    DurableEngine(compile_rules(rules))
+    second = DurableEngine(compile_rules(rules))
     assert registered_rulesets() == before
     # Priorities live on the Python side; a changed threshold changes the durable ruleset.
     edit(rules_copy / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pain, ge: 8}")
@@ -115,8 +117,36 @@ def test_rulesets_are_registered_once_per_content(rules: RuleSet, rules_copy: Pa
         changed["anticoagulation"].ruleset_name
         == compile_rules(rules)["anticoagulation"].ruleset_name
     )
-    DurableEngine(changed)
+    third = DurableEngine(changed)
     assert registered_rulesets() == before + 1
+    # durable_rules keeps a ruleset until delete_ruleset: the last engine using it frees it.
+    del third
+    assert registered_rulesets() == before
+    del first
+    assert registered_rulesets() == before  # `second` still uses them
+    assert second.evaluate("dental", {"pain": 9, "red_flag_count": 0}).definite
+    del second
+
+
+def test_distinct_reloads_do_not_keep_memory(rules: RuleSet, rules_copy: Path) -> None:
+    """Each distinct rule set used to stay in memory for good (~0.4-0.9 MB each)."""
+
+    def rss_mb() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError("no VmRSS")
+
+    base = registered_rulesets()
+    start = rss_mb()
+    text = (rules_copy / "needs" / "dental.yaml").read_text()
+    for n in range(60):
+        variant = text.replace("{fact: client.age, lt: 18}", f"{{fact: client.age, lt: {19 + n}}}")
+        (rules_copy / "needs" / "dental.yaml").write_text(variant)
+        engine = DurableEngine(compile_rules(load_rules(rules_copy)))
+        del engine
+    assert registered_rulesets() == base
+    assert rss_mb() - start < 15  # measured ~0 MB; 60 kept rulesets would be ~25-50 MB
 
 
 def test_no_background_threads_are_started(rules: RuleSet) -> None:

@@ -7,11 +7,11 @@ from collections import Counter
 
 from scipy.stats import chisquare
 
-from triage.catalog.model import Catalog, build_catalog
+from tests.helpers import list_for
 from triage.catalog.exposure import exposure_report
-from triage.catalog.listing import list_providers
-from triage.rules.model import RuleSet
+from triage.catalog.model import Catalog, build_catalog
 from triage.domain.case import Client
+from triage.rules.model import RuleSet
 
 GROUP = [
     ("kunta-a", "public"),
@@ -41,7 +41,7 @@ def test_first_position_is_uniform_over_a_tie_group_of_five(rules: RuleSet) -> N
     cat = tie_group_catalog(rules)
     client = Client(age=50, municipality="179")
     listings = [
-        list_providers(cat, service="lab_test", client=client, seed=seed) for seed in range(N)
+        list_for(cat, service="lab_test", client=client, seed=seed) for seed in range(N)
     ]
     firsts = Counter(listing.providers[0].provider.id for listing in listings)
     counts = [firsts[pid] for pid, _ in GROUP]
@@ -68,7 +68,7 @@ def test_every_position_is_uniform_not_just_the_first(rules: RuleSet) -> None:
     cat = tie_group_catalog(rules)
     client = Client(age=50, municipality="179")
     last = Counter(
-        list_providers(cat, service="lab_test", client=client, seed=s).providers[-1].provider.id
+        list_for(cat, service="lab_test", client=client, seed=s).providers[-1].provider.id
         for s in range(N)
     )
     assert chisquare([last[pid] for pid, _ in GROUP]).pvalue > 0.001

@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from tests.conftest import ROOT, RULES_DIR, SCENARIOS_DIR
 from tests.helpers import edit
 from tests.reference import reference_decide
+from triage.authoring.diff import corpus, diff_rules
+from triage.authoring.scenarios import load_scenarios
 from triage.cli import main
+from triage.domain.case import parse_case
 from triage.errors import InvalidCaseError
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet
-from triage.authoring.diff import corpus, diff_rules
-from triage.authoring.scenarios import load_scenarios
-from triage.domain.case import parse_case
 
 SCENARIO_CASES = [s.case for s in load_scenarios([SCENARIOS_DIR])]
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from tests.reference import reference_decide
 from tests.strategies import cases, fact_values
+from triage.domain.case import case_values, parse_case
+from triage.domain.triage import Triage
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet
-from triage.domain.triage import Triage
-from triage.domain.case import case_values, parse_case
 
 NEEDS = ["non_medical", "chronic_care", "dental", "anticoagulation"]
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import list_for
 from triage.catalog.model import Catalog, Provider, build_catalog
-from triage.catalog.listing import list_providers
-from triage.rules.model import RuleSet
 from triage.domain.case import Client
+from triage.rules.model import RuleSet
 
 SERVICE = "nurse_assessment"
 OWNERSHIP = ["public", "private", "third_sector"]
@@ -66,7 +66,7 @@ def order(rules: RuleSet, docs: list[dict[str, Any]], client: Client, seed: int)
     cat = build_catalog({"version": 1, "providers": docs}, rules.services)
     return [
         x.provider.id
-        for x in list_providers(cat, service=SERVICE, client=client, seed=seed).providers
+        for x in list_for(cat, service=SERVICE, client=client, seed=seed).providers
     ]
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from triage.errors import InvalidCaseError
 from triage.domain.triage import Triage
+from triage.errors import InvalidCaseError
 
 
 def case(need: str, age: int = 40, **facts: Any) -> dict[str, Any]:

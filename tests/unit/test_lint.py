@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tests.conftest import RULES_DIR
-from triage.cli import main
 from triage.authoring.check import Finding, check_directory
+from triage.cli import main
 
 COMMON = """\
 urgencies:

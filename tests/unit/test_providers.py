@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import list_for
+from triage.catalog.listing import SeededStream, fisher_yates
 from triage.catalog.model import Catalog, Provider, build_catalog
-from triage.errors import InvalidCaseError
-from triage.catalog.listing import SeededStream, fisher_yates, list_providers
-from triage.rules.model import RuleSet
-from triage.domain.triage import Triage
 from triage.domain.case import Client
+from triage.domain.triage import Triage
+from triage.errors import InvalidCaseError
+from triage.rules.model import RuleSet
 
 
 def provider(pid: str, **extra: Any) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def catalog(rules: RuleSet, *providers: dict[str, Any]) -> Catalog:
 def ids(cat: Catalog, service: str = "nurse_assessment", seed: int = 1, **client: Any) -> list[str]:
     c = Client(**{"age": 40, "municipality": "179", **client})
     return [
-        x.provider.id for x in list_providers(cat, service=service, client=c, seed=seed).providers
+        x.provider.id for x in list_for(cat, service=service, client=c, seed=seed).providers
     ]
 
 
@@ -59,7 +60,7 @@ def test_accessibility_needs_drop_only_known_inaccessible(rules: RuleSet) -> Non
     c = Client(age=40, municipality="179", needs_accessible_premises=True)
     flagged = {
         x.provider.id: x.accessibility_unknown
-        for x in list_providers(cat, service="nurse_assessment", client=c, seed=1).providers
+        for x in list_for(cat, service="nurse_assessment", client=c, seed=1).providers
     }
     assert flagged == {"yes": False, "unknown": True}
 
@@ -88,11 +89,11 @@ def test_continuity_lists_only_the_chosen_provider(rules: RuleSet) -> None:
     )
     assert ids(cat, "named_professional", chosen_provider="mine") == ["mine"]
     c = Client(age=40, municipality="179")
-    listing = list_providers(cat, service="named_professional", client=c, seed=1)
+    listing = list_for(cat, service="named_professional", client=c, seed=1)
     assert listing.providers == () and listing.note == "ask_chosen_provider"
     c = Client(age=40, municipality="179", chosen_provider="no-continuity")
     assert (
-        list_providers(cat, service="named_professional", client=c, seed=1).note
+        list_for(cat, service="named_professional", client=c, seed=1).note
         == "chosen_provider_not_offering"
     )
 
@@ -100,13 +101,13 @@ def test_continuity_lists_only_the_chosen_provider(rules: RuleSet) -> None:
 def test_no_provider_in_area_says_so(rules: RuleSet) -> None:
     cat = catalog(rules, provider("jkl"))
     c = Client(age=40, municipality="892")
-    listing = list_providers(cat, service="nurse_assessment", client=c, seed=1)
+    listing = list_for(cat, service="nurse_assessment", client=c, seed=1)
     assert listing.providers == () and listing.note == "no_provider_in_area"
 
 
 def test_emergency_lists_nobody(rules: RuleSet) -> None:
     cat = catalog(rules, provider("xx", services=["nurse_assessment"]))
-    listing = list_providers(
+    listing = list_for(
         cat, service="emergency", client=Client(age=1, municipality="179"), seed=1
     )
     assert listing.providers == () and listing.note is None

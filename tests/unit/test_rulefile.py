@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import edit
+from triage.engine.analysis import load_checked_rules
 from triage.errors import RuleConflictError, RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet
-from triage.domain.triage import load_checked_rules
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from triage.domain.case import parse_case
 from triage.errors import InvalidCaseError
 from triage.rules.model import RuleSet
-from triage.domain.case import parse_case
 
 BASE: dict[str, Any] = {"need": "dental", "client": {"age": 40, "municipality": "179"}}
 

@@ -1,1 +1,1 @@
-"""authoring"""
+"""What rule authors run: check, test (scenarios), diff and explain."""

@@ -18,10 +18,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from triage.engine.analysis import ABSENT, Candidate, candidates, find_conflicts, representative_values
+from triage.engine.analysis import (
+    ABSENT,
+    Candidate,
+    candidates,
+    find_conflicts,
+    representative_values,
+)
 from triage.engine.compiler import compile_need
-from triage.errors import RuleFileError
 from triage.engine.logic import Truth, evaluate
+from triage.errors import RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import (
     CLIENT_ATTRIBUTES,

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from triage.domain.triage import Triage
 from triage.engine.analysis import ABSENT, Candidate, representative_values
 from triage.errors import InvalidCaseError
 from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, facts_of
-from triage.domain.triage import Triage
 
 FULL_PRODUCT_LIMIT = 20_000
 Outcome = tuple[str, str | None, str | None, str | None]  # status, service, urgency, winning rule
@@ -46,10 +46,14 @@ def _domains(sets: Sequence[RuleSet], need: str) -> dict[str, list[Candidate]]:
     return domains
 
 
-def _case(
-    need: str, assignment: dict[str, Candidate], base: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    client = dict((base or {}).get("client", {"age": 40, "municipality": "179"}))
+def _client(rules: RuleSet, need: str) -> dict[str, Any]:
+    """A neutral client: an adult, in an area the need's rules do not single out."""
+    area = representative_values(CLIENT_ATTRIBUTES["client.municipality"], rules.rules_for(need))
+    return {"age": 40, "municipality": str(area[-1])}
+
+
+def _case(need: str, assignment: dict[str, Candidate], base: dict[str, Any]) -> dict[str, Any]:
+    client = dict(base["client"])
     facts = dict((base or {}).get("facts", {}))
     for code, value in assignment.items():
         if code.startswith("client."):
@@ -59,7 +63,7 @@ def _case(
         else:
             facts[code] = value
     case = {"need": need, "client": client, "facts": facts}
-    if base and base.get("red_flags"):
+    if base.get("red_flags"):
         case["red_flags"] = base["red_flags"]
     return case
 
@@ -82,21 +86,19 @@ def corpus(
         size = 1
         for c in codes:
             size *= len(domains[c])
-        add(
-            _case(
-                need,
-                {},
-                {"client": {"age": 40, "municipality": "179"}, "red_flags": ["chest_pain"]},
-            )
-        )
+        rules = new if need in new.needs else old
+        neutral = {"client": _client(rules, need)}
+        flag = next(iter(rules.red_flags), None)
+        if flag is not None:
+            add(_case(need, {}, {**neutral, "red_flags": [flag]}))
         if size <= FULL_PRODUCT_LIMIT:
             for combo in itertools.product(*(domains[c] for c in codes)):
-                add(_case(need, dict(zip(codes, combo, strict=True))))
+                add(_case(need, dict(zip(codes, combo, strict=True)), neutral))
             continue
-        bases: list[dict[str, Any] | None] = [
+        bases: list[dict[str, Any]] = [
             c for c in scenario_cases if c.get("need") == need and not c.get("red_flags")
         ]
-        for base in [*bases, None]:
+        for base in [*bases, neutral]:
             for a, b in itertools.combinations(codes, 2):
                 for va, vb in itertools.product(domains[a], domains[b]):
                     add(_case(need, {a: va, b: vb}, base))

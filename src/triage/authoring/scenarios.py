@@ -27,9 +27,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
-from triage.errors import InvalidCaseError, ScenarioError
-from triage.domain.triage import Triage
 from triage.domain.case import parse_case
+from triage.domain.triage import Triage
+from triage.errors import InvalidCaseError, ScenarioError
+from triage.strict import first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 
@@ -82,16 +83,18 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
         try:
             items = _File.model_validate(plain(raw)).scenarios
         except PydanticValidationError as exc:
-            raise ScenarioError(str(exc.errors()[0]["msg"]), file=str(path)) from None
+            problem = first_problem(exc)
+            raise ScenarioError(f"{problem.path}: {problem.message}", file=str(path)) from None
         for i, item in enumerate(items):
             line = line_of(raw, ["scenarios", i]) or 0
             try:
                 sc = Scenario.model_validate({**item, "file": str(path), "line": line})
             except PydanticValidationError as exc:
-                err = exc.errors()[0]
-                loc = ".".join(str(p) for p in err["loc"])
-                line = line_of(raw, ["scenarios", i, *err["loc"][:1]]) or line
-                raise ScenarioError(f"{loc}: {err['msg']}", file=str(path), line=line) from None
+                problem = first_problem(exc)
+                line = line_of(raw, ["scenarios", i, *problem.loc[:1]]) or line
+                raise ScenarioError(
+                    f"{problem.path}: {problem.message}", file=str(path), line=line
+                ) from None
             if sc.expect.status is None and sc.expect.error is None:
                 raise ScenarioError(
                     f"scenario {sc.id}: expect needs a status or an error",

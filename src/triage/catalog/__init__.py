@@ -1,1 +1,1 @@
-"""catalog"""
+"""Providers: the catalog model, impartial listing, exposure, and importers."""

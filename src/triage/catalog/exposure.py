@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from triage.catalog.listing import Seeker, list_providers
 from triage.catalog.model import Catalog
-from triage.catalog.listing import list_providers
-from triage.domain.case import Client
 
 Shown = Sequence[tuple[str, str]]  # (provider id, reason) in the order shown
 
@@ -58,34 +57,74 @@ class ExposureReport:
         }
 
 
+@dataclass(frozen=True)
+class Position:
+    """One provider at one place of one listing, with what equal chance would give there.
+    The audit log stores these with each decision, so reports are sums in SQL."""
+
+    provider_id: str
+    ownership: str
+    rank: int
+    first: int
+    expected_first: float
+    exposure: float
+    expected_exposure: float
+
+
+def positions(shown: Shown, ownership: Mapping[str, str]) -> list[Position]:
+    """The positions of one listing; tie groups are the runs of equal reason."""
+    out: list[Position] = []
+    start = 0
+    while start < len(shown):
+        end = start
+        while end < len(shown) and shown[end][1] == shown[start][1]:
+            end += 1
+        size = end - start
+        mean_weight = sum(weight(r + 1) for r in range(start, end)) / size
+        for rank in range(start + 1, end + 1):
+            pid = shown[rank - 1][0]
+            out.append(
+                Position(
+                    provider_id=pid,
+                    ownership=ownership.get(pid, "unknown"),
+                    rank=rank,
+                    first=int(rank == 1),
+                    expected_first=1 / size if start == 0 else 0.0,
+                    exposure=weight(rank),
+                    expected_exposure=mean_weight,
+                )
+            )
+        start = end
+    return out
+
+
+def add_positions(report: ExposureReport, listed: Iterable[Position]) -> None:
+    """Count one listing (one decision) into the report."""
+    items = list(listed)
+    if not items:
+        return
+    report.decisions += 1
+    for p in items:
+        for row in (report.providers[p.provider_id], report.ownership[p.ownership]):
+            row.listed += 1
+            row.exposure += p.exposure
+            row.expected_exposure += p.expected_exposure
+            row.first += p.first
+            row.expected_first += p.expected_first
+
+
 def exposure_report(listings: Iterable[Shown], ownership: Mapping[str, str]) -> ExposureReport:
     """Aggregate listings (only those with at least one provider count as decisions)."""
     report = ExposureReport()
     for shown in listings:
-        if not shown:
-            continue
-        report.decisions += 1
-        start = 0
-        while start < len(shown):
-            end = start
-            while end < len(shown) and shown[end][1] == shown[start][1]:
-                end += 1
-            group = shown[start:end]
-            mean_weight = sum(weight(r + 1) for r in range(start, end)) / len(group)
-            for offset, (pid, _) in enumerate(group):
-                rank = start + offset + 1
-                for row in (report.providers[pid], report.ownership[ownership.get(pid, "unknown")]):
-                    row.listed += 1
-                    row.exposure += weight(rank)
-                    row.expected_exposure += mean_weight
-                    row.first += rank == 1
-                    row.expected_first += 1 / len(group) if start == 0 else 0.0
-            start = end
+        add_positions(report, positions(shown, ownership))
     return report
 
 
-def simulate(catalog: Catalog, *, decisions: int, seed: int = 0) -> list[Shown]:
-    """Listings for random services, municipalities and client languages, seeds 0..n-1."""
+def simulate(
+    catalog: Catalog, *, open_services: Collection[str], decisions: int, seed: int = 0
+) -> list[Shown]:
+    """Listings for random open-listing services, municipalities and client languages."""
     rnd = random.Random(seed)
     pairs = sorted(
         {
@@ -93,15 +132,17 @@ def simulate(catalog: Catalog, *, decisions: int, seed: int = 0) -> list[Shown]:
             for p in catalog.providers
             for s in p.services
             for m in p.municipalities
-            if s != "named_professional"
+            if s in open_services
         }
     )
     out: list[Shown] = []
     for i in range(decisions):
         service, municipality = rnd.choice(pairs)
         languages = rnd.choice([None, ["fi"], ["sv"], ["en"], ["sv", "en"]])
-        client = Client(age=40, municipality=municipality, languages=languages)
-        listing = list_providers(catalog, service=service, client=client, seed=seed * 1_000_003 + i)
+        client = Seeker(municipality=municipality, languages=tuple(languages or ()))
+        listing = list_providers(
+            catalog, service=service, kind="open", client=client, seed=seed * 1_000_003 + i
+        )
         out.append([(x.provider.id, x.reason) for x in listing.providers])
     return out
 

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from triage.catalog.model import Catalog, Provider
-from triage.domain.case import Client
-
-CONTINUITY_SERVICES = frozenset({"named_professional"})
-NO_LISTING_SERVICES = frozenset({"emergency"})
+from triage.rules.model import ListingKind
 
 Reason = Literal["chosen_by_client", "language_match", "eligible"]
 
@@ -56,6 +53,17 @@ def fisher_yates(items: Sequence[str], stream: SeededStream) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Seeker:
+    """All that listing may read about the client: area, languages, the provider they chose,
+    and whether they need accessible premises. Never age, name or anything else."""
+
+    municipality: str
+    languages: tuple[str, ...] = ()
+    chosen_provider: str | None = None
+    needs_accessible_premises: bool | None = None
+
+
+@dataclass(frozen=True)
 class Listed:
     provider: Provider
     reason: Reason
@@ -70,7 +78,7 @@ class Listing:
     )
 
 
-def _eligible(p: Provider, service: str, client: Client) -> bool:
+def _eligible(p: Provider, service: str, client: Seeker) -> bool:
     return (
         service in p.services
         and client.municipality in p.municipalities
@@ -79,16 +87,20 @@ def _eligible(p: Provider, service: str, client: Client) -> bool:
     )
 
 
-def _listed(p: Provider, reason: Reason, client: Client) -> Listed:
+def _listed(p: Provider, reason: Reason, client: Seeker) -> Listed:
     return Listed(p, reason, bool(client.needs_accessible_premises) and p.accessible is None)
 
 
-def list_providers(catalog: Catalog, *, service: str, client: Client, seed: int) -> Listing:
-    """The providers that can serve this client for `service`, impartially ordered."""
-    if service in NO_LISTING_SERVICES:
+def list_providers(
+    catalog: Catalog, *, service: str, kind: ListingKind, client: Seeker, seed: int
+) -> Listing:
+    """The providers that can serve this client for `service`, impartially ordered.
+
+    `kind` is the service's listing kind from the rule set (open, continuity or none)."""
+    if kind == "none":
         return Listing((), None)
     chosen = catalog.get(client.chosen_provider) if client.chosen_provider else None
-    if service in CONTINUITY_SERVICES:
+    if kind == "continuity":
         # Continuity of care: only the client's own sote-centre, where they are already listed
         # (so accepting_new_clients does not apply).
         if chosen is None:

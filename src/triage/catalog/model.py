@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import CatalogError, did_you_mean
+from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 Ownership = Literal["public", "private", "third_sector"]
@@ -26,11 +27,7 @@ PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
 MUNICIPALITY = r"^\d{3}$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Name(_Strict):
+class Name(Strict):
     fi: StrictStr = Field(min_length=1)
     sv: StrictStr | None = None
     en: StrictStr | None = None
@@ -40,13 +37,13 @@ class Name(_Strict):
         return value or self.fi
 
 
-class Contact(_Strict):
+class Contact(Strict):
     phone: StrictStr | None = None
     booking_url: StrictStr | None = None
     address: StrictStr | None = None
 
 
-class Provider(_Strict):
+class Provider(Strict):
     """One provider. Optional fields left out mean *unknown*, never *no*."""
 
     id: StrictStr = Field(pattern=PROVIDER_ID)
@@ -61,7 +58,7 @@ class Provider(_Strict):
     opening_hours: StrictStr | None = None
 
 
-class CatalogFile(_Strict):
+class CatalogFile(Strict):
     version: Literal[1]
     providers: list[Provider]
 
@@ -104,9 +101,8 @@ def build_catalog(
     try:
         parsed = CatalogFile.model_validate(plain(document))
     except PydanticValidationError as exc:
-        errors = exc.errors()
-        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        loc = [p for p in err["loc"] if isinstance(p, str | int)]
+        problem = first_problem(exc)
+        loc = list(problem.loc)
         provider_id = None
         if len(loc) >= 2 and loc[0] == "providers" and isinstance(loc[1], int):
             try:
@@ -115,7 +111,7 @@ def build_catalog(
                 provider_id = f"#{loc[1] + 1}"
         field = ".".join(str(p) for p in loc[2:]) if provider_id else ".".join(map(str, loc))
         raise CatalogError(
-            err["msg"],
+            problem.message,
             provider_id=provider_id,
             field=field or None,
             file=file,

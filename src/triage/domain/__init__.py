@@ -1,1 +1,1 @@
-"""domain"""
+"""The domain: a validated case, the decision it gets, and the texts that explain it."""

@@ -7,16 +7,16 @@ reach the rule engine (durable_rules coerces types in comparisons).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import InvalidCaseError, did_you_mean
-from triage.rules.model import Fact, Locale, RuleSet, Value
+from triage.rules.model import Locale, RuleSet, Value, check_fact_value
+from triage.strict import first_problem
 
 MAX_ITEMS = 16
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
@@ -48,33 +48,7 @@ class Case(BaseModel):
     client: Client
     red_flags: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
     facts: dict[StrictStr, FactValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
-    locale: Literal["fi", "sv", "en"] | None = None
-
-
-def check_fact_value(fact: Fact, value: Any) -> str | None:
-    """Why `value` is not valid for `fact`, or None when it is."""
-    if fact.type == "bool":
-        return None if isinstance(value, bool) else "must be true or false"
-    if fact.type == "enum":
-        if not isinstance(value, str) or value not in fact.values:
-            return f"must be one of {', '.join(fact.values)}"
-        return None
-    if fact.type == "code":
-        return None if isinstance(value, str) else "must be a string"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a{'n integer' if fact.type == 'int' else ' number'}"
-    if fact.type == "int" and not isinstance(value, int):
-        return "must be an integer"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "must be a finite number"
-    assert fact.min is not None and fact.max is not None  # guaranteed by the rule loader
-    if not fact.min <= value <= fact.max:
-        return f"must be between {_num(fact.min)} and {_num(fact.max)}"
-    return None
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+    locale: Locale | None = None
 
 
 def find_identity_code(value: Any, path: str = "") -> str | None:
@@ -110,13 +84,8 @@ def parse_case(raw: Any, rules: RuleSet) -> Case:
     try:
         case = Case.model_validate(raw)
     except PydanticValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(
-            str(p) for p in err["loc"] if not str(p).startswith(("function-", "json-"))
-        )
-        # pydantic reports union members as extra loc parts; keep the field path readable.
-        field = re.sub(r"\.(bool|int|float|str)$", "", field)
-        raise InvalidCaseError(field, err["msg"]) from None
+        problem = first_problem(exc)
+        raise InvalidCaseError(problem.path, problem.message) from None
 
     need = rules.needs.get(case.need)
     if need is None:
@@ -136,9 +105,9 @@ def parse_case(raw: Any, rules: RuleSet) -> Case:
                 else _unknown(f"fact of {case.need}", code, need.facts)
             )
             raise InvalidCaseError(f"facts.{code}", msg)
-        problem = check_fact_value(fact, value)
-        if problem:
-            raise InvalidCaseError(f"facts.{code}", problem)
+        wrong = check_fact_value(fact, value)
+        if wrong:
+            raise InvalidCaseError(f"facts.{code}", wrong)
     return case
 
 

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from triage.rules.model import Locale
+
 Status = Literal["decided", "needs_information"]
 
 
@@ -69,5 +71,5 @@ class Decision(_Out):
     rules_version: str
     catalog_version: str
     seed: int
-    locale: Literal["fi", "sv", "en"]
+    locale: Locale
     explanation: str

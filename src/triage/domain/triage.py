@@ -1,37 +1,40 @@
-"""Use cases: triage a case. Wiring of rules and engine happens in `Triage.from_directory`."""
+"""Triage: one rule set, one evaluator and one catalog, turning a valid case into a Decision."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from triage.engine.analysis import check_conflicts
+from triage.catalog.listing import Listing, Seeker, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
-from triage.engine.compiler import compile_rules
-from triage.engine.policy import Evaluator, Outcome, outcome
-from triage.engine.durable import DurableEngine
-from triage.errors import InvalidCaseError
-from triage.authoring.explain import explanation, provider_note
-from triage.domain.decision import Decision, FiredRule, MissingFact, ProviderNote, ProviderRef, ServiceRef
-from triage.catalog.listing import Listing, list_providers
-from triage.rules.loader import load_rule_files, read_rule_files
-from triage.rules.model import Locale, RuleSet
 from triage.domain.case import Case, case_values, parse_case, resolve_locale
+from triage.domain.decision import (
+    Decision,
+    FiredRule,
+    MissingFact,
+    ProviderNote,
+    ProviderRef,
+    ServiceRef,
+)
+from triage.domain.texts import explanation, provider_note
+from triage.engine.analysis import load_checked_rules
+from triage.engine.compiler import compile_rules
+from triage.engine.durable import DurableEngine
+from triage.engine.policy import Evaluator, Outcome, outcome
+from triage.errors import InvalidCaseError
+from triage.rules.model import Locale, RuleSet
 
 
-def load_checked_rules(directory: str | Path) -> RuleSet:
-    """Load rule files and refuse conflicting sets (ROUTING_POLICY.md, semantics 4)."""
-    return check_rule_files(read_rule_files(directory), root=Path(directory))
-
-
-def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
-    """Load rules from {relative path: text} and refuse conflicting sets."""
-    rules = load_rule_files(files, root=root)
-    check_conflicts(rules)
-    return rules
+def seeker(case: Case) -> Seeker:
+    c = case.client
+    return Seeker(
+        municipality=c.municipality,
+        languages=tuple(c.languages or ()),
+        chosen_provider=c.chosen_provider,
+        needs_accessible_premises=c.needs_accessible_premises,
+    )
 
 
 class Triage:
@@ -87,7 +90,13 @@ class Triage:
         winner = result.winner
         seed = secrets.randbits(31) if seed is None else seed
         listing = (
-            list_providers(self.catalog, service=winner.service, client=case.client, seed=seed)
+            list_providers(
+                self.catalog,
+                service=winner.service,
+                kind=rules.listing.get(winner.service, "open"),
+                client=seeker(case),
+                seed=seed,
+            )
             if winner
             else Listing((), None)
         )

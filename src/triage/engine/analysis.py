@@ -11,9 +11,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from triage.errors import RuleConflictError
 from triage.engine.logic import Truth, evaluate
+from triage.errors import RuleConflictError
+from triage.rules.loader import load_rule_files, read_rule_files
 from triage.rules.model import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
 
 ABSENT = object()  # marks "unknown" among a fact's representative values
@@ -121,3 +123,15 @@ def check_conflicts(rules: RuleSet) -> None:
             file=c.first.file,
             line=c.first.line,
         )
+
+
+def load_checked_rules(directory: str | Path) -> RuleSet:
+    """Load rule files and refuse conflicting sets (ROUTING_POLICY.md, semantics 4)."""
+    return check_rule_files(read_rule_files(directory), root=Path(directory))
+
+
+def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
+    """Load rules from {relative path: text} and refuse conflicting sets."""
+    rules = load_rule_files(files, root=root)
+    check_conflicts(rules)
+    return rules

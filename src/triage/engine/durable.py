@@ -8,8 +8,10 @@ Measured traps of durable_rules 2.0.28 and how this module avoids them:
   deleted in `finally` once the fact was accepted.
 - A shared sid across threads loses activations, and the C engine is not thread-safe:
   one process-wide lock, and a fresh sid per evaluation.
-- A ruleset name cannot be registered twice and is never freed: rulesets are named by
-  a hash of their content and registered once per process.
+- A ruleset stays in memory until `delete_ruleset` (about 0.9 MB per rule set of the
+  shipped needs): rulesets are named by a hash of their content, shared by every engine
+  that uses the same content, counted, and deleted when the last engine using them is
+  garbage-collected. So a reload costs memory only while the old rules are still in use.
 - `engine.Host` runs timer threads that take over in-flight actions (error 307): we do
   not use it; every pending action is completed here, in the calling thread.
 - Numbers written with an exponent (`1e-05`) are rejected: numbers are written in plain
@@ -21,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -31,9 +34,10 @@ from triage.engine.policy import RuleTruths
 from triage.errors import EngineError
 from triage.rules.model import Value
 
-_LOCK = threading.Lock()
+# Re-entrant: a garbage-collection pass may release an engine inside a locked section.
+_LOCK = threading.RLock()
 _SIDS = itertools.count(1)
-_HANDLES: dict[str, int] = {}  # ruleset name (content hash) -> engine handle
+_HANDLES: dict[str, tuple[int, int]] = {}  # ruleset name (content hash) -> (handle, users)
 
 
 def _number(value: int | float) -> str:
@@ -57,27 +61,49 @@ def encode(values: Mapping[str, Value], fields: Mapping[str, str], sid: int) -> 
     return "{" + ",".join(parts) + "}"
 
 
-def _handle(compiled: CompiledNeed) -> int:
+def _acquire(compiled: CompiledNeed) -> int:
     with _LOCK:
-        handle = _HANDLES.get(compiled.ruleset_name)
-        if handle is None:
-            try:
-                handle = _dre.create_ruleset(
-                    compiled.ruleset_name, json.dumps(compiled.definition, ensure_ascii=False)
-                )
-            except _dre.error as exc:
-                raise EngineError(
-                    f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}"
-                ) from exc
-            _HANDLES[compiled.ruleset_name] = handle
-        return handle
+        found = _HANDLES.get(compiled.ruleset_name)
+        if found is not None:
+            _HANDLES[compiled.ruleset_name] = (found[0], found[1] + 1)
+            return found[0]
+        try:
+            handle = _dre.create_ruleset(
+                compiled.ruleset_name, json.dumps(compiled.definition, ensure_ascii=False)
+            )
+        except _dre.error as exc:
+            raise EngineError(
+                f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}"
+            ) from exc
+        _HANDLES[compiled.ruleset_name] = (handle, 1)
+        return int(handle)
+
+
+def _release(names: tuple[str, ...]) -> None:
+    with _LOCK:
+        for name in names:
+            handle, users = _HANDLES[name]
+            if users > 1:
+                _HANDLES[name] = (handle, users - 1)
+            else:
+                del _HANDLES[name]
+                _dre.delete_ruleset(handle)
 
 
 class DurableEngine:
     """Evaluates cases against compiled rulesets (one per need)."""
 
     def __init__(self, compiled: Mapping[str, CompiledNeed]) -> None:
-        self._needs = {need: (c, _handle(c)) for need, c in compiled.items()}
+        self._needs: dict[str, tuple[CompiledNeed, int]] = {}
+        acquired: list[str] = []
+        try:
+            for need, c in compiled.items():
+                self._needs[need] = (c, _acquire(c))
+                acquired.append(c.ruleset_name)
+        except EngineError:
+            _release(tuple(acquired))
+            raise
+        weakref.finalize(self, _release, tuple(acquired))
 
     def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths:
         compiled, handle = self._needs[need]
@@ -119,5 +145,5 @@ class DurableEngine:
 
 
 def registered_rulesets() -> int:
-    """How many rulesets this process registered (they are never freed)."""
+    """How many rulesets this process holds now (those of engines still in use)."""
     return len(_HANDLES)

@@ -1,8 +1,9 @@
-"""Dependencies: the runtime, the caller's key and role, the locale."""
+"""Dependencies: the service, the caller's key and role, the locale."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
@@ -11,8 +12,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from triage.errors import AuthError
 from triage.roles import Role
 from triage.rules.model import LOCALES, Locale
-from triage.service.core import Runtime
-from triage.store.sql.keys import KeyInfo
+from triage.service.core import Service
+from triage.store.ports import KeyInfo
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "triage": frozenset({"frontline", "integration", "admin"}),
@@ -21,16 +22,25 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "feedback": frozenset({"frontline", "integration", "admin"}),
     "reports": frozenset({"auditor", "admin"}),
     "rules": frozenset({"author", "admin"}),
+    "fleet": frozenset({"author", "admin"}),
 }
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `triage keys create --role ROLE`.")
 
 
-def get_runtime(request: Request) -> Runtime:
-    return cast(Runtime, request.app.state.runtime)
+def get_service(request: Request) -> Service:
+    return cast(Service, request.app.state.service)
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_rules_dir(request: Request) -> Path:
+    """The configured rule directory, read again by a reload without files."""
+    return cast(Path, request.app.state.rules_dir)
+
+
+RulesDirDep = Annotated[Path, Depends(get_rules_dir)]
 
 
 def require(permission: str) -> Callable[..., KeyInfo]:
@@ -38,14 +48,12 @@ def require(permission: str) -> Callable[..., KeyInfo]:
     allowed = ALLOWED[permission]
 
     def check(
-        runtime: RuntimeDep,
+        service: ServiceDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> KeyInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
-        key = runtime.keys.verify(credentials.credentials)
-        if key is None:
-            raise AuthError(401, "the API key is not valid or was revoked")
+        key = service.verify_key(credentials.credentials)
         if key.role not in allowed:
             raise AuthError(403, f"role {key.role} may not use this endpoint")
         return key

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from triage.domain.case import MAX_ITEMS, Case
+from triage.rules.model import Locale
 
 
 class _In(BaseModel):
@@ -75,7 +77,7 @@ class NeedOut(BaseModel):
 
 class NeedsOut(BaseModel):
     rules_version: str
-    locale: Literal["fi", "sv", "en"]
+    locale: Locale
     needs: list[NeedOut]
     red_flags: list[Named]
     urgencies: list[Named]
@@ -118,6 +120,26 @@ class ExposureOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: Literal["ok"]
+
+
+class WorkerOut(BaseModel):
+    id: str
+    host: str
+    pid: int
+    rules_version: str
+    catalog_version: str
+    started_at: datetime
+    last_seen: datetime
+    error: str | None
+
+
+class FleetOut(BaseModel):
+    """The live workers and whether every one serves the active versions."""
+
+    rules_version: str | None
+    catalog_version: str | None
+    agree: bool
+    workers: list[WorkerOut]
 
 
 class ReadyOut(BaseModel):

@@ -1,1 +1,1 @@
-"""The rule-file format: parsed model, YAML schema and loader (no engine, no I/O beyond reading files)."""
+"""Rule files: the parsed model, the YAML schema, and the loader (no engine, no database)."""

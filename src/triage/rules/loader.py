@@ -1,4 +1,4 @@
-"""The rule-file format and its loader.
+"""Loading rule files into a RuleSet.
 
 `rules/common.yaml` holds urgencies, services, red flags and rules applying to every need;
 `rules/needs/*.yaml` hold one need each: its facts and rules. Every error names the file,
@@ -11,154 +11,24 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, cast
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
-from pydantic import ValidationError as PydanticValidationError
+from typing import Any
 
 from triage.errors import RuleFileError, did_you_mean
-from triage.rules.model import (
-    CLIENT_ATTRIBUTES,
-    ORDER_OPS,
-    All,
-    Always,
-    AnyOf,
-    Compare,
-    Condition,
-    Fact,
-    Known,
-    Missing,
-    Need,
-    Not,
-    Op,
-    RedFlagAny,
-    Rule,
-    RuleSet,
-    Text,
-    Value,
+from triage.rules.conditions import ConditionParser
+from triage.rules.model import Fact, Need, Rule, RuleSet, check_fact_value
+from triage.rules.schema import (
+    CODE,
+    CommonFileIn,
+    FactIn,
+    NeedFileIn,
+    RuleIn,
+    parse_yaml,
+    validate,
 )
-from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
+from triage.yamlfile import line_of
 
-CODE = r"^[a-z][a-z0-9_]*$"
-RULE_ID = r"^[a-z0-9][a-z0-9-]{1,63}$"
 # Field names the engine uses on the case fact, or that durable_rules treats specially.
 RESERVED_FACTS = frozenset({"id", "sid", "kind", "red_flag_count"})
-OPS: tuple[Op, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in")
-
-# --- file schema (pydantic) -----------------------------------------------------------
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class TextIn(_Strict):
-    fi: StrictStr = Field(min_length=1)
-    sv: StrictStr | None = Field(default=None, min_length=1)
-    en: StrictStr | None = Field(default=None, min_length=1)
-
-    def to_text(self) -> Text:
-        return Text(fi=self.fi, sv=self.sv, en=self.en)
-
-
-class FactIn(_Strict):
-    type: Literal["enum", "bool", "int", "number"]
-    question: TextIn
-    values: list[StrictStr] | None = None
-    min: StrictInt | StrictFloat | None = None
-    max: StrictInt | StrictFloat | None = None
-    default: StrictBool | StrictInt | StrictFloat | StrictStr | None = None
-    unit: StrictStr | None = None
-
-
-class ThenIn(_Strict):
-    service: StrictStr
-    urgency: StrictStr
-
-
-class RuleIn(_Strict):
-    id: str = Field(pattern=RULE_ID)
-    priority: StrictInt = Field(ge=0, le=10_000)
-    description: TextIn
-    justification: StrictStr | None = Field(default=None, min_length=10)
-    when: Any
-    then: ThenIn
-
-
-class CommonFileIn(_Strict):
-    urgencies: dict[str, TextIn] = Field(min_length=1)
-    services: dict[str, TextIn] = Field(min_length=1)
-    red_flags: dict[str, TextIn]
-    rules: list[RuleIn] = Field(default_factory=list)
-
-
-class NeedFileIn(_Strict):
-    need: str = Field(pattern=CODE)
-    name: TextIn
-    facts: dict[str, FactIn]
-    rules: list[RuleIn] = Field(min_length=1)
-
-
-# --- YAML with positions --------------------------------------------------------------
-
-
-def _parse_yaml(text: str, path: Path) -> Any:
-    try:
-        return parse(text)
-    except YamlSyntaxError as exc:
-        raise RuleFileError(
-            f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
-        ) from None
-
-
-def _validate(model: type[_Strict], raw: Any, path: Path) -> Any:
-    try:
-        return model.model_validate(plain(raw))
-    except PydanticValidationError as exc:
-        errors = exc.errors()
-        # A misspelt key shows as "required" and "extra" at once: the extra one says more.
-        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        loc = [p for p in err["loc"] if isinstance(p, str | int)]
-        rule_id = None
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = str(raw["rules"][loc[1]]["id"])
-            except (KeyError, IndexError, TypeError):
-                rule_id = None
-        field = ".".join(str(p) for p in loc) or "<file>"
-        suggestion = None
-        if err["type"] == "extra_forbidden" and loc:
-            allowed = _fields_at(model, loc[:-1])
-            suggestion = did_you_mean(str(loc[-1]), allowed)
-        raise RuleFileError(
-            f"{field}: {err['msg']}",
-            file=str(path),
-            line=line_of(raw, loc),
-            rule_id=rule_id,
-            suggestion=suggestion,
-        ) from None
-
-
-def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    """Field names of the model reached by walking `loc` (for suggestions)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int) or not (
-            isinstance(current, type) and issubclass(current, BaseModel)
-        ):
-            continue
-        info = current.model_fields.get(part)
-        if info is None:
-            return []
-        annotation = info.annotation
-        args = getattr(annotation, "__args__", ())
-        current = next(
-            (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), annotation
-        )
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
-
 
 # --- building the rule set ------------------------------------------------------------
 
@@ -209,7 +79,7 @@ class _Builder:
                 did_you_mean(rin.then.urgency, self.common.urgencies),
             )
         when_raw = raw["rules"][index].get("when")
-        condition = _ConditionParser(facts, path, rin.id).parse(when_raw, [*where, "when"], raw)
+        condition = ConditionParser(facts, path, rin.id).parse(when_raw, [*where, "when"], raw)
         return Rule(
             id=rin.id,
             priority=rin.priority,
@@ -221,129 +91,6 @@ class _Builder:
             file=str(path),
             line=line,
         )
-
-
-class _ConditionParser:
-    def __init__(self, facts: Mapping[str, Fact], path: Path, rule_id: str) -> None:
-        self.facts = facts
-        self.path = path
-        self.rule_id = rule_id
-
-    def fail(
-        self, msg: str, root: Any, loc: Sequence[str | int], suggestion: str | None = None
-    ) -> None:
-        raise RuleFileError(
-            msg,
-            file=str(self.path),
-            line=line_of(root, loc),
-            rule_id=self.rule_id,
-            suggestion=suggestion,
-        )
-
-    def fact(self, name: Any, root: Any, loc: Sequence[str | int]) -> Fact:
-        known = {**self.facts, **CLIENT_ATTRIBUTES}
-        if not isinstance(name, str) or name not in known:
-            self.fail(
-                f"unknown fact {name!r}",
-                root,
-                loc,
-                did_you_mean(str(name), known) if isinstance(name, str) else None,
-            )
-        return known[name]
-
-    def parse(self, node: Any, loc: list[str | int], root: Any) -> Condition:
-        if node == "always":
-            return Always()
-        if not isinstance(node, Mapping) or not node:
-            self.fail(
-                "a condition is 'always' or a mapping with all, any, not, known, missing, "
-                "red_flags or fact",
-                root,
-                loc,
-            )
-        keys = set(node)
-        if "fact" in keys:
-            return self.compare(node, loc, root)
-        if len(keys) != 1:
-            self.fail(f"a condition has exactly one key, got {sorted(keys)}", root, loc)
-        (key,) = keys
-        value = node[key]
-        sub = [*loc, key]
-        if key in ("all", "any"):
-            if not isinstance(value, list) or not value:
-                self.fail(f"{key} takes a non-empty list of conditions", root, sub)
-            items = tuple(self.parse(v, [*sub, i], root) for i, v in enumerate(value))
-            return All(items) if key == "all" else AnyOf(items)
-        if key == "not":
-            return Not(self.parse(value, sub, root))
-        if key in ("known", "missing"):
-            fact = self.fact(value, root, sub)
-            return Known(fact.code) if key == "known" else Missing(fact.code)
-        if key == "red_flags":
-            if value != "any":
-                self.fail("red_flags takes the value 'any'", root, sub)
-            return RedFlagAny()
-        self.fail(
-            f"unknown condition {key!r}",
-            root,
-            sub,
-            did_you_mean(str(key), ["all", "any", "not", "known", "missing", "red_flags", "fact"]),
-        )
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def compare(self, node: Mapping[str, Any], loc: list[str | int], root: Any) -> Compare:
-        fact = self.fact(node["fact"], root, [*loc, "fact"])
-        ops = [k for k in node if k != "fact"]
-        if len(ops) != 1 or ops[0] not in OPS:
-            bad = next((k for k in ops if k not in OPS), None)
-            self.fail(
-                f"a comparison has one operator of {', '.join(OPS)}; got {ops}",
-                root,
-                loc,
-                did_you_mean(str(bad), OPS) if bad else None,
-            )
-        op = cast(Op, ops[0])
-        raw_value = plain(node[op])
-        sub = [*loc, op]
-        if op in ORDER_OPS and fact.type not in ("int", "number"):
-            self.fail(f"{op} needs a numeric fact; {fact.code} is {fact.type}", root, sub)
-        if fact.type == "bool" and op not in ("eq", "ne"):
-            self.fail(f"{fact.code} is bool: use eq or ne", root, sub)
-        if op == "in":
-            if (
-                fact.type not in ("enum", "code")
-                or not isinstance(raw_value, list)
-                or not raw_value
-            ):
-                self.fail("in takes a non-empty list and an enum fact", root, sub)
-            return Compare(fact.code, op, tuple(self.value(fact, v, root, sub) for v in raw_value))
-        return Compare(fact.code, op, self.value(fact, raw_value, root, sub))
-
-    def value(self, fact: Fact, value: Any, root: Any, loc: Sequence[str | int]) -> Value:
-        ok = _type_ok(fact, value)
-        if not ok:
-            self.fail(f"value {value!r} is not a valid {fact.type} for {fact.code}", root, loc)
-        if fact.type == "enum" and value not in fact.values:
-            self.fail(
-                f"{fact.code} has no value {value!r}",
-                root,
-                loc,
-                did_you_mean(str(value), fact.values),
-            )
-        if fact.type == "code" and not re.fullmatch(r"\d{3}", str(value)):
-            self.fail(f"{fact.code} values are 3-digit codes, got {value!r}", root, loc)
-        result: Value = value
-        return result
-
-
-def _type_ok(fact: Fact, value: Any) -> bool:
-    if fact.type == "bool":
-        return isinstance(value, bool)
-    if fact.type == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if fact.type == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return isinstance(value, str)
 
 
 def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
@@ -389,8 +136,6 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
         line=line_of(raw, loc),
     )
     if fin.default is not None:
-        from triage.domain.case import check_fact_value  # local: validation imports this module
-
         problem = check_fact_value(fact, fin.default)
         if problem:
             fail(f"default: {problem}", "default")
@@ -435,9 +180,9 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     digest = hashlib.sha256()
     common_path = root / "common.yaml"
     text = files["common.yaml"]
-    common_raw = _parse_yaml(text, common_path)
+    common_raw = parse_yaml(text, common_path)
     digest.update(b"common.yaml\0" + text.encode())
-    common: CommonFileIn = _validate(CommonFileIn, common_raw, common_path)
+    common: CommonFileIn = validate(CommonFileIn, common_raw, common_path)
     builder = _Builder(common, common_raw, common_path)
     common_rules = tuple(
         builder.rule(r, common_raw, common_path, i, {}) for i, r in enumerate(common.rules)
@@ -447,9 +192,9 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     for name in need_names:
         path = root / name
         text = files[name]
-        raw = _parse_yaml(text, path)
+        raw = parse_yaml(text, path)
         digest.update(name.encode() + b"\0" + text.encode())
-        nin: NeedFileIn = _validate(NeedFileIn, raw, path)
+        nin: NeedFileIn = validate(NeedFileIn, raw, path)
         if nin.need in needs:
             raise RuleFileError(
                 f"need {nin.need!r} is defined twice (also in {needs[nin.need].file})",
@@ -465,6 +210,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     return RuleSet(
         urgencies={k: v.to_text() for k, v in common.urgencies.items()},
         services={k: v.to_text() for k, v in common.services.items()},
+        listing={k: v.listing for k, v in common.services.items()},
         red_flags={k: v.to_text() for k, v in common.red_flags.items()},
         needs=needs,
         common_rules=common_rules,

@@ -5,9 +5,10 @@ Nothing here knows about YAML, durable_rules, HTTP or databases.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 Locale = Literal["fi", "sv", "en"]
 LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
@@ -15,6 +16,7 @@ LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
 Value: TypeAlias = bool | int | float | str
 FactType = Literal["enum", "bool", "int", "number", "code"]
 Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
+ListingKind = Literal["open", "continuity", "none"]
 ORDER_OPS: frozenset[str] = frozenset({"lt", "le", "gt", "ge"})
 
 
@@ -51,6 +53,32 @@ class Fact:
     def always_known(self) -> bool:
         """True when the fact can never be unknown: it has a default or is a required attribute."""
         return self.default is not None or self.is_client_attribute
+
+
+def check_fact_value(fact: Fact, value: Any) -> str | None:
+    """Why `value` is not valid for `fact`, or None when it is."""
+    if fact.type == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if fact.type == "enum":
+        if not isinstance(value, str) or value not in fact.values:
+            return f"must be one of {', '.join(fact.values)}"
+        return None
+    if fact.type == "code":
+        return None if isinstance(value, str) else "must be a string"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be a{'n integer' if fact.type == 'int' else ' number'}"
+    if fact.type == "int" and not isinstance(value, int):
+        return "must be an integer"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    assert fact.min is not None and fact.max is not None  # guaranteed by the rule loader
+    if not fact.min <= value <= fact.max:
+        return f"must be between {_num(fact.min)} and {_num(fact.max)}"
+    return None
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
 
 
 # Client attributes that rules may read. Each use must carry a justification (PRODUCT.md).
@@ -191,6 +219,7 @@ class RuleSet:
     needs: Mapping[str, Need]
     common_rules: tuple[Rule, ...]
     version: str
+    listing: Mapping[str, ListingKind] = field(default_factory=dict)
     _rules_by_need: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
 
     def rules_for(self, need: str) -> tuple[Rule, ...]:

@@ -1,1 +1,1 @@
-"""service"""
+"""Use cases over ports: triage, feedback, replay, reports, publishing rules and catalogs."""

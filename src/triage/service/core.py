@@ -1,95 +1,206 @@
-"""The running service: current rules and catalog, storage, and the use cases over them.
+"""The service: use cases over ports. Routers and CLI commands call only this layer.
 
-Request handlers and CLI commands call these methods; nothing here knows about HTTP.
-The current `Triage` is replaced by a single reference assignment, so a request that
-started with the old rules finishes with them and no request sees a half-loaded set.
+The served (rules, catalog) pair is one `Triage` object, replaced by a single reference
+assignment: a request reads it once and uses it from start to end, so no request sees a
+half-switched state. Versions live in the store; `refresh` makes this process serve the
+active ones, compiling before the swap and keeping the old pair if that fails.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
-
-from triage.catalog.model import Catalog, load_catalog_file
-from triage.config import Settings
-from triage.errors import NotFoundError, StorageError
-from triage.catalog.exposure import ExposureReport, exposure_report
+from triage.catalog.model import EMPTY_CATALOG, Catalog, Provider
 from triage.domain.decision import Decision
-from triage.rules.loader import read_rule_files
-from triage.rules.model import Locale
-from triage.domain.triage import Triage, check_rule_files
-from triage.store.sql.audit import SqlAuditRepository, Verdict
-from triage.store.sql.catalogs import SqlCatalogRepository
-from triage.store.sql.db import make_engine
-from triage.store.sql.keys import SqlKeyRepository
-from triage.store.sql.rules import SqlRulesStore
+from triage.domain.triage import Triage
+from triage.engine.analysis import check_rule_files
+from triage.errors import AuthError, InvalidCaseError, NotFoundError, TriageError
+from triage.rules.model import Locale, RuleSet
+from triage.store.ports import (
+    AuditLog,
+    CatalogStore,
+    Feedback,
+    Fleet,
+    Health,
+    KeyInfo,
+    KeyStore,
+    Kind,
+    RulesStore,
+    Verdict,
+    Versions,
+    WorkerState,
+)
 
 log = logging.getLogger("triage")
-RECORD_ATTEMPTS = 5  # ~1.5 s of retries before a decision is refused for want of an audit row
+LIVE_SECONDS = 5.0  # a worker whose last heartbeat is older is not listed as live
 
 
 @dataclass(frozen=True)
-class Replay:
-    stored: Decision
-    recomputed: Decision
-    identical: bool
-    differences: list[str]
+class VersionInfo:
+    version: str
+    stored_at: datetime
+    active: bool
 
 
-class Runtime:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.catalogs = SqlCatalogRepository(engine)
-        self.audit = SqlAuditRepository(engine)
-        self.keys = SqlKeyRepository(engine)
-        self.rules_store = SqlRulesStore(engine)
-        self._reload_lock = threading.Lock()
-        files = read_rule_files(settings.rules_dir)
-        rules = check_rule_files(files, root=settings.rules_dir)
-        self.rules_store.save(rules.version, files)
-        self.triage = Triage.from_rules(rules, self._current_catalog(rules.services))
+@dataclass(frozen=True)
+class FleetView:
+    rules_version: str | None
+    catalog_version: str | None
+    workers: list[WorkerState]
 
-    def _current_catalog(self, services: Mapping[str, object]) -> Catalog:
-        catalog = self.catalogs.current()
-        if catalog is None:  # first start: the configured catalog file
-            catalog = load_catalog_file(self.settings.catalog_file, services)
-            self.catalogs.replace(catalog)
-            catalog = self.catalogs.current() or catalog
-        return catalog
+    @property
+    def agree(self) -> bool:
+        """Every live worker serves the active versions, and none reports an error."""
+        return bool(self.workers) and all(
+            w.rules_version == self.rules_version
+            and w.catalog_version == self.catalog_version
+            and w.error is None
+            for w in self.workers
+        )
 
-    # --- triage ---------------------------------------------------------------------
+
+class Service:
+    def __init__(
+        self,
+        *,
+        audit: AuditLog,
+        rules: RulesStore,
+        catalogs: CatalogStore,
+        versions: Versions,
+        keys: KeyStore,
+        fleet: Fleet,
+        health: Health,
+        make_triage: Callable[[RuleSet, Catalog], Triage] = Triage.from_rules,
+    ) -> None:
+        self.audit, self.rules, self.catalogs = audit, rules, catalogs
+        self.versions, self.keys, self.fleet, self.health = versions, keys, fleet, health
+        self._make_triage = make_triage
+        self._current: Triage | None = None
+        self._switch = threading.Lock()
+        self.error: str | None = None  # why the last switch to the active versions failed
+
+    # --- the served versions ----------------------------------------------------------
+
+    @property
+    def current(self) -> Triage:
+        if self._current is None:
+            raise NotFoundError("no active rules and catalog: publish rules and load a catalog")
+        return self._current
+
+    def refresh(self) -> bool:
+        """Serve the active versions; True if this process switched."""
+        active = self.versions.active()
+        with self._switch:
+            old = self._current
+            want_rules, want_catalog = active.get("rules"), active.get("catalog")
+            if old is not None and (old.rules.version, old.catalog.version) == (
+                want_rules,
+                want_catalog or EMPTY_CATALOG.version,
+            ):
+                return False
+            if want_rules is None:
+                return False
+            try:
+                new = self._build(old, want_rules, want_catalog)
+            except TriageError as exc:
+                self.error = f"cannot serve rules {want_rules}: {exc}"
+                log.error("%s; still serving the previous versions", self.error)
+                return False
+            self._current, self.error = new, None
+        log.info("serving rules %s, catalog %s", new.rules.version, new.catalog.version)
+        return True
+
+    def _build(self, old: Triage | None, rules_version: str, catalog_version: str | None) -> Triage:
+        catalog: Catalog | None = EMPTY_CATALOG
+        if catalog_version is not None:
+            catalog = old.catalog if old and old.catalog.version == catalog_version else None
+            catalog = catalog or self.catalogs.get(catalog_version)
+        if catalog is None:
+            raise NotFoundError(f"catalog version {catalog_version} is not stored")
+        if old is not None and old.rules.version == rules_version:
+            return old.with_catalog(catalog)
+        return self._make_triage(self._stored_rules(rules_version), catalog)
+
+    def _stored_rules(self, version: str) -> RuleSet:
+        files = self.rules.get(version)
+        if files is None:
+            raise NotFoundError(f"rules version {version} is not stored")
+        return check_rule_files(files, root=Path(f"rules@{version}"))
+
+    def validate_rules(self, files: Mapping[str, str], *, root: Path = Path("rules")) -> str:
+        """The version the files would have; RuleFileError naming file and line otherwise.
+        The files are compiled too, so a set the engine refuses is never called valid."""
+        rules = check_rule_files(files, root=root)
+        self._make_triage(rules, EMPTY_CATALOG)
+        return rules.version
+
+    def publish_rules(
+        self, files: Mapping[str, str], *, root: Path = Path("rules"), activate: bool = True
+    ) -> str:
+        """Validate, compile, store and (by default) activate rule files; nothing is
+        written anywhere but the store."""
+        version = self.validate_rules(files, root=root)
+        self.rules.save(version, files)
+        if activate:
+            self._activate("rules", version)
+        return version
+
+    def load_catalog(self, catalog: Catalog) -> bool:
+        """Store and activate a validated catalog; False when it was active already."""
+        self.catalogs.save(catalog)
+        return self._activate("catalog", catalog.version)
+
+    def activate(self, kind: Kind, version: str) -> bool:
+        """Point every worker at a stored version (a rollback is activating an old one)."""
+        if kind == "rules":
+            self.validate_rules(self._files(version))  # never activate what cannot compile
+        return self._activate(kind, version)
+
+    def _activate(self, kind: Kind, version: str) -> bool:
+        changed = self.versions.activate(kind, version)
+        self.refresh()
+        if kind == "rules" and self.error and self.versions.active().get("rules") == version:
+            raise TriageError(self.error)
+        return changed
+
+    def _files(self, version: str) -> dict[str, str]:
+        files = self.rules.get(version)
+        if files is None:
+            raise NotFoundError(f"rules version {version} is not stored")
+        return files
+
+    def rules_files(self, version: str) -> dict[str, str]:
+        return self._files(version)
+
+    def stored_versions(self, kind: Kind) -> list[VersionInfo]:
+        active = self.versions.active().get(kind)
+        store = self.rules if kind == "rules" else self.catalogs
+        return [VersionInfo(v, at, v == active) for v, at in store.versions()]
+
+    def fleet_view(self) -> FleetView:
+        active = self.versions.active()
+        return FleetView(active.get("rules"), active.get("catalog"), self.fleet.live(LIVE_SECONDS))
+
+    # --- requests -----------------------------------------------------------------------
+
+    def verify_key(self, presented: str) -> KeyInfo:
+        key = self.keys.verify(presented)
+        if key is None:
+            raise AuthError(401, "the API key is not valid or was revoked")
+        return key
 
     def decide(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> Decision:
         """Decide and record; a decision is only returned once it is in the audit log."""
-        triage = self.triage  # one rule set for the whole request
+        triage = self.current  # one (rules, catalog) pair for the whole request
         case = triage.validate(raw)
         decision = triage.decide_case(case, locale=locale)
-        stored_case = case.model_dump(exclude_none=True)
-        for attempt in range(RECORD_ATTEMPTS):
-            try:
-                self.audit.record(decision, stored_case, key_id)
-                break
-            except OperationalError:
-                if attempt == RECORD_ATTEMPTS - 1:
-                    log.error(
-                        "decision %s not recorded: database unavailable", decision.decision_id
-                    )
-                    raise StorageError(
-                        "the audit log is unavailable; no decision was given"
-                    ) from None
-                time.sleep(0.1 * 2**attempt)
+        self.audit.record(decision, case.model_dump(exclude_none=True), key_id)
         log.info("decision %s %s", decision.decision_id, decision.status)
         return decision
 
@@ -107,118 +218,44 @@ class Runtime:
         expected_service: str | None,
         expected_urgency: str | None,
         key_id: str | None,
-    ) -> int:
+    ) -> Feedback:
+        rules = self.current.rules
+        if expected_service is not None and expected_service not in rules.services:
+            raise InvalidCaseError("expected_service", f"unknown service {expected_service!r}")
+        if expected_urgency is not None and expected_urgency not in rules.urgencies:
+            raise InvalidCaseError("expected_urgency", f"unknown urgency {expected_urgency!r}")
+        if verdict == "misrouted" and expected_service is None:
+            raise InvalidCaseError(
+                "expected_service", "a misrouted decision needs the service it should have had"
+            )
         if self.audit.get(decision_id) is None:
             raise NotFoundError(f"no decision {decision_id}")
         return self.audit.add_feedback(
             decision_id, verdict, expected_service, expected_urgency, key_id
-        ).id
+        )
 
-    # --- rules ------------------------------------------------------------------------
-
-    def validate_rules(self, files: Mapping[str, str]) -> str:
-        """The version the files would have; RuleFileError naming file and line otherwise."""
-        return check_rule_files(files, root=Path("rules")).version
-
-    def reload_rules(self, files: Mapping[str, str] | None = None) -> str:
-        """Load (posted or on-disk) rules; on any error the current rules keep serving."""
-        with self._reload_lock:
-            source = dict(files) if files is not None else read_rule_files(self.settings.rules_dir)
-            rules = check_rule_files(
-                source, root=Path("rules") if files else self.settings.rules_dir
-            )
-            new = Triage.from_rules(rules, self.triage.catalog)  # compiles before the swap
-            self.rules_store.save(rules.version, source)
-            if files is not None:
-                self._write_rules(source)
-            self.triage = new
-            log.info("rules %s live", rules.version)
-            return rules.version
-
-    def _write_rules(self, files: Mapping[str, str]) -> None:
-        """Persist posted rules so a restart (or a new worker) serves them too."""
-        root = self.settings.rules_dir
-        (root / "needs").mkdir(parents=True, exist_ok=True)
-        for name, body in files.items():
-            target = root / name
-            tmp = target.with_suffix(".yaml.tmp")
-            tmp.write_text(body, encoding="utf-8")
-            os.replace(tmp, target)
-        for old in (root / "needs").glob("*.yaml"):
-            if f"needs/{old.name}" not in files:
-                old.unlink()
-
-    # --- audit ------------------------------------------------------------------------
-
-    def replay(self, decision_id: str) -> Replay:
-        """Recompute a stored decision with its own rules, catalog, seed and locale."""
-        stored = self.audit.get(decision_id)
-        if stored is None:
-            raise NotFoundError(f"no decision {decision_id}")
-        old = stored.decision
-        files = self.rules_store.get(old.rules_version)
-        if files is None:
-            raise NotFoundError(f"rules version {old.rules_version} is not stored")
-        catalog = self.catalogs.by_version(old.catalog_version)
-        if catalog is None:
-            raise NotFoundError(f"catalog version {old.catalog_version} is not stored")
-        triage = Triage.from_rules(check_rule_files(files), catalog)
-        again = triage.decide_case(triage.validate(stored.case), locale=old.locale, seed=old.seed)
-        again = again.model_copy(update={"decision_id": old.decision_id})
-        a, b = old.model_dump(), again.model_dump()
-        diffs = [f"{k}: stored {a[k]!r}, recomputed {b[k]!r}" for k in a if a[k] != b[k]]
-        return Replay(old, again, not diffs, diffs)
-
-    def exposure(self, start: datetime | None, end: datetime | None) -> ExposureReport:
-        listings = []
-        ownership: dict[str, str] = {}
-        for stored in self.audit.between(start, end):
-            listings.append([(p.id, p.reason) for p in stored.decision.providers])
-            ownership.update({p.id: p.ownership for p in stored.decision.providers})
-        return exposure_report(listings, ownership)
-
-    def export_misrouted(self, directory: Path) -> list[Path]:
-        """Each misrouted decision as a scenario whose expectation is what staff said."""
-        directory.mkdir(parents=True, exist_ok=True)
-        written = []
-        yaml = YAML()
-        yaml.default_flow_style = False
-        for fb in self.audit.feedback("misrouted"):
-            stored = self.audit.get(fb.decision_id)
-            if stored is None or fb.expected_service is None:
-                continue
-            old = stored.decision
-            was = f"{old.service.code if old.service else old.status}/{old.urgency}"
-            expect: dict[str, Any] = {"status": "decided", "service": fb.expected_service}
-            if fb.expected_urgency:
-                expect["urgency"] = fb.expected_urgency
-            scenario = {
-                "id": f"feedback-{fb.id}-{fb.decision_id[:8]}",
-                "description": f"Staff marked decision {fb.decision_id} misrouted (was {was}).",
-                "case": stored.case,
-                "expect": expect,
-            }
-            path = directory / f"feedback-{fb.id}.yaml"
-            with path.open("w", encoding="utf-8") as fh:
-                yaml.dump({"scenarios": [scenario]}, fh)
-            written.append(path)
-        return written
+    def providers(
+        self, *, service: str | None, municipality: str | None
+    ) -> tuple[str, list[Provider]]:
+        """The served catalog's version and its providers by service and area, sorted by id
+        (a reference list, not the impartial order of a decision)."""
+        triage = self.current
+        if service is not None and service not in triage.rules.services:
+            raise InvalidCaseError("service", f"unknown service {service!r}")
+        found = [
+            p
+            for p in triage.catalog.providers
+            if (service is None or service in p.services)
+            and (municipality is None or municipality in p.municipalities)
+        ]
+        return triage.catalog.version, sorted(found, key=lambda p: p.id)
 
     def ready(self) -> dict[str, Any]:
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            database = "ok"
-        except OperationalError:
-            database = "unavailable"
+        database = "ok" if self.health.ping() else "unavailable"
+        current = self._current
         return {
-            "status": "ready" if database == "ok" else "not_ready",
+            "status": "ready" if database == "ok" and current is not None else "not_ready",
             "database": database,
-            "rules_version": self.triage.rules.version,
-            "catalog_version": self.triage.catalog.version,
+            "rules_version": current.rules.version if current else "none",
+            "catalog_version": current.catalog.version if current else "none",
         }
-
-
-def build_runtime(settings: Settings | None = None) -> Runtime:
-    settings = settings or Settings()
-    return Runtime(settings, make_engine(settings.database_url))

@@ -1,1 +1,1 @@
-"""Storage: sqlmodel tables, alembic migrations, repositories (SQL and in-memory)."""
+"""Storage: ports (Protocols), in-memory fakes, and the SQL adapters in `sql/`."""

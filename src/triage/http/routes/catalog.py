@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from triage.errors import InvalidCaseError
-from triage.http.deps import LocaleDep, RuntimeDep, require
+from triage.http.deps import LocaleDep, ServiceDep, require
 from triage.http.schemas import FactOut, Named, NeedOut, NeedsOut, ProviderOut, ProvidersOut
 from triage.rules.model import Locale
 
@@ -18,9 +17,9 @@ LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Acc
 @router.get(
     "/needs", response_model=NeedsOut, summary="Needs, their facts and questions, red flags"
 )
-def needs(runtime: RuntimeDep, header_locale: LocaleDep, locale: LocaleQuery = None) -> NeedsOut:
+def needs(service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None) -> NeedsOut:
     loc: Locale = locale or header_locale or "fi"
-    rules = runtime.triage.rules
+    rules = service.current.rules
     return NeedsOut(
         rules_version=rules.version,
         locale=loc,
@@ -51,27 +50,25 @@ def needs(runtime: RuntimeDep, header_locale: LocaleDep, locale: LocaleQuery = N
 
 @router.get("/services", response_model=list[Named], summary="Services, with localized names")
 def services(
-    runtime: RuntimeDep, header_locale: LocaleDep, locale: LocaleQuery = None
+    service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None
 ) -> list[Named]:
     loc: Locale = locale or header_locale or "fi"
-    return [Named(code=c, name=t.get(loc)) for c, t in runtime.triage.rules.services.items()]
+    return [Named(code=c, name=t.get(loc)) for c, t in service.current.rules.services.items()]
 
 
 @router.get("/providers", response_model=ProvidersOut, summary="Providers by service and area")
 def providers(
-    runtime: RuntimeDep,
+    app: ServiceDep,
     header_locale: LocaleDep,
-    service: Annotated[str | None, Query(max_length=64)] = None,
+    service_code: Annotated[str | None, Query(alias="service", max_length=64)] = None,
     municipality: Annotated[str | None, Query(pattern=r"^\d{3}$")] = None,
     locale: LocaleQuery = None,
 ) -> ProvidersOut:
     """Catalog entries sorted by id: a reference list, not the impartial ordering of a decision."""
     loc: Locale = locale or header_locale or "fi"
-    if service is not None and service not in runtime.triage.rules.services:
-        raise InvalidCaseError("service", f"unknown service {service!r}")
-    found = runtime.catalogs.find(service=service, municipality=municipality)
+    version, found = app.providers(service=service_code, municipality=municipality)
     return ProvidersOut(
-        catalog_version=runtime.triage.catalog.version,
+        catalog_version=version,
         providers=[
             ProviderOut(
                 id=p.id,

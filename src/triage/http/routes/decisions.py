@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from triage.errors import InvalidCaseError
-from triage.http.deps import RuntimeDep, require
-from triage.http.schemas import FeedbackIn, FeedbackOut
 from triage.domain.decision import Decision
-from triage.store.sql.keys import KeyInfo
+from triage.http.deps import ServiceDep, require
+from triage.http.schemas import FeedbackIn, FeedbackOut
+from triage.store.ports import KeyInfo
 
 router = APIRouter(tags=["decisions"])
 DecisionId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="A decision id (UUID).")]
@@ -24,10 +23,10 @@ DecisionId = Annotated[str, Path(pattern=r"^[0-9a-f-]{36}$", description="A deci
 )
 def read_decision(
     decision_id: DecisionId,
-    runtime: RuntimeDep,
+    service: ServiceDep,
     _key: Annotated[KeyInfo, Depends(require("decisions"))],
 ) -> Decision:
-    return runtime.decision(decision_id)
+    return service.decision(decision_id)
 
 
 @router.post(
@@ -40,23 +39,14 @@ def read_decision(
 def feedback(
     decision_id: DecisionId,
     body: FeedbackIn,
-    runtime: RuntimeDep,
+    service: ServiceDep,
     key: Annotated[KeyInfo, Depends(require("feedback"))],
 ) -> FeedbackOut:
-    rules = runtime.triage.rules
-    if body.expected_service is not None and body.expected_service not in rules.services:
-        raise InvalidCaseError("expected_service", f"unknown service {body.expected_service!r}")
-    if body.expected_urgency is not None and body.expected_urgency not in rules.urgencies:
-        raise InvalidCaseError("expected_urgency", f"unknown urgency {body.expected_urgency!r}")
-    if body.verdict == "misrouted" and body.expected_service is None:
-        raise InvalidCaseError(
-            "expected_service", "a misrouted decision needs the service it should have had"
-        )
-    feedback_id = runtime.feedback(
+    stored = service.feedback(
         decision_id,
         verdict=body.verdict,
         expected_service=body.expected_service,
         expected_urgency=body.expected_urgency,
         key_id=key.id,
     )
-    return FeedbackOut(feedback_id=feedback_id, decision_id=decision_id)
+    return FeedbackOut(feedback_id=stored.id, decision_id=decision_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from triage.http.deps import RuntimeDep
+from triage.http.deps import ServiceDep
 from triage.http.schemas import HealthOut, ReadyOut
 
 router = APIRouter(tags=["health"])
@@ -22,6 +22,6 @@ def healthz() -> HealthOut:
     summary="Ready to serve: database, rules and catalog",
     responses={503: {"model": ReadyOut, "description": "Not ready"}},
 )
-def readyz(runtime: RuntimeDep) -> JSONResponse:
-    state = ReadyOut.model_validate(runtime.ready())
+def readyz(service: ServiceDep) -> JSONResponse:
+    state = ReadyOut.model_validate(service.ready())
     return JSONResponse(state.model_dump(), status_code=200 if state.status == "ready" else 503)

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from triage.errors import InvalidCaseError
-from triage.http.deps import RuntimeDep, require
+from triage.http.deps import ServiceDep, require
 from triage.http.schemas import ExposureOut
+from triage.service import reports
 
 # A date, optionally with a time and offset: numbers are never taken for timestamps.
 ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
@@ -18,7 +19,7 @@ router = APIRouter(tags=["reports"], dependencies=[Depends(require("reports"))])
 
 @router.get("/reports/exposure", response_model=ExposureOut, summary="Provider exposure report")
 def exposure(
-    runtime: RuntimeDep,
+    service: ServiceDep,
     start: Annotated[
         str | None, Query(alias="from", pattern=ISO, description="ISO 8601, inclusive")
     ] = None,
@@ -29,7 +30,7 @@ def exposure(
     """First-position share and position-weighted exposure per provider and ownership type,
     with what equal chance within each tie group would give."""
     return ExposureOut.model_validate(
-        runtime.exposure(_time("from", start), _time("to", end)).as_dict()
+        reports.exposure(service, _time("from", start), _time("to", end)).as_dict()
     )
 
 

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from triage.errors import InvalidCaseError
-from triage.http.deps import LocaleDep, RuntimeDep, require
 from triage.domain.decision import Decision
-from triage.store.sql.keys import KeyInfo
+from triage.errors import InvalidCaseError
+from triage.http.deps import LocaleDep, ServiceDep, require
+from triage.store.ports import KeyInfo
 
 router = APIRouter(tags=["triage"])
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["triage"])
 )
 async def triage_case(
     request: Request,
-    runtime: RuntimeDep,
+    service: ServiceDep,
     key: Annotated[KeyInfo, Depends(require("triage"))],
     header_locale: LocaleDep,
 ) -> Decision:
@@ -35,4 +35,4 @@ async def triage_case(
         raw = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidCaseError("body", f"not valid JSON: {exc}") from None
-    return await run_in_threadpool(runtime.decide, raw, locale=header_locale, key_id=key.id)
+    return await run_in_threadpool(service.decide, raw, locale=header_locale, key_id=key.id)

@@ -1,1 +1,1 @@
-"""store/sql"""
+"""SQL adapters (sqlmodel + alembic): the only code that talks to the database."""

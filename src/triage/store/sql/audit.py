@@ -5,52 +5,20 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, insert
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
+from triage.catalog.exposure import ExposureReport, Row, positions
 from triage.domain.decision import Decision
-from triage.store.sql.tables import DecisionRow, FeedbackRow
+from triage.store.ports import Feedback, StoredDecision, Verdict
+from triage.store.sql.db import storage_errors
+from triage.store.sql.tables import DecisionRow, FeedbackRow, ListingRow
 
-Verdict = Literal["correct", "misrouted"]
-
-
-@dataclass(frozen=True)
-class StoredDecision:
-    decision: Decision
-    case: dict[str, Any]
-    created_at: datetime
-    key_id: str | None
-
-
-@dataclass(frozen=True)
-class Feedback:
-    id: int
-    decision_id: str
-    verdict: Verdict
-    expected_service: str | None
-    expected_urgency: str | None
-    created_at: datetime
-    key_id: str | None
-
-
-class AuditRepository(Protocol):
-    def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None: ...
-    def get(self, decision_id: str) -> StoredDecision | None: ...
-    def between(self, start: datetime | None, end: datetime | None) -> list[StoredDecision]: ...
-    def count(self) -> int: ...
-    def add_feedback(
-        self,
-        decision_id: str,
-        verdict: Verdict,
-        expected_service: str | None,
-        expected_urgency: str | None,
-        key_id: str | None,
-    ) -> Feedback: ...
-    def feedback(self, verdict: Verdict | None = None) -> list[Feedback]: ...
+RECORD_ATTEMPTS = 5  # ~1.5 s of retries before a decision is refused for want of an audit row
 
 
 def _now() -> datetime:
@@ -61,7 +29,7 @@ def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
 
 
-class SqlAuditRepository:
+class SqlAuditLog:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         # SQLite has one writer; queueing writers here is cheaper than its busy-wait sleeps.
@@ -69,10 +37,12 @@ class SqlAuditRepository:
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
 
+    @storage_errors(attempts=RECORD_ATTEMPTS)
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
-        values = dict(
+        created = _now()
+        row = dict(
             id=decision.decision_id,
-            created_at=_now(),
+            created_at=created,
             key_id=key_id,
             need=decision.need,
             status=decision.status,
@@ -85,9 +55,16 @@ class SqlAuditRepository:
             case_json=json.dumps(case, ensure_ascii=False),
             decision_json=decision.model_dump_json(),
         )
-        statement = insert(DecisionRow).values(**values)
+        shown = [(p.id, p.reason) for p in decision.providers]
+        owners = {p.id: p.ownership for p in decision.providers}
+        listed = [
+            {"decision_id": decision.decision_id, "created_at": created, **vars(p)}
+            for p in positions(shown, owners)
+        ]
         with self._write_lock, self._engine.begin() as conn:
-            conn.execute(statement)
+            conn.execute(insert(DecisionRow).values(**row))
+            if listed:
+                conn.execute(insert(ListingRow), listed)
 
     @staticmethod
     def _stored(row: DecisionRow) -> StoredDecision:
@@ -98,24 +75,50 @@ class SqlAuditRepository:
             row.key_id,
         )
 
+    @storage_errors()
     def get(self, decision_id: str) -> StoredDecision | None:
         with Session(self._engine) as s:
             row = s.get(DecisionRow, decision_id)
             return self._stored(row) if row else None
 
-    def between(self, start: datetime | None, end: datetime | None) -> list[StoredDecision]:
-        query = select(DecisionRow)
-        if start is not None:
-            query = query.where(col(DecisionRow.created_at) >= start)
-        if end is not None:
-            query = query.where(col(DecisionRow.created_at) < end)
-        with Session(self._engine) as s:
-            return [self._stored(r) for r in s.exec(query.order_by(col(DecisionRow.created_at)))]
-
+    @storage_errors()
     def count(self) -> int:
         with Session(self._engine) as s:
             return int(s.exec(select(func.count()).select_from(DecisionRow)).one())
 
+    @storage_errors()
+    def exposure(self, start: datetime | None, end: datetime | None) -> ExposureReport:
+        """Sums over the stored positions: no audit row is loaded into Python."""
+        where = []
+        if start is not None:
+            where.append(col(ListingRow.created_at) >= start)
+        if end is not None:
+            where.append(col(ListingRow.created_at) < end)
+        sums = (
+            func.count(),
+            func.sum(ListingRow.first),
+            func.sum(ListingRow.expected_first),
+            func.sum(ListingRow.exposure),
+            func.sum(ListingRow.expected_exposure),
+        )
+        report = ExposureReport()
+        with self._engine.connect() as conn:
+            decisions = conn.execute(
+                sql_select(func.count(func.distinct(ListingRow.decision_id))).where(*where)
+            ).scalar_one()
+            report.decisions = int(decisions)
+            groups: tuple[tuple[Any, dict[str, Row]], ...] = (
+                (col(ListingRow.provider_id), report.providers),
+                (col(ListingRow.ownership), report.ownership),
+            )
+            for key, target in groups:
+                for name, listed, first, e_first, exp, e_exp in conn.execute(
+                    sql_select(key, *sums).where(*where).group_by(key)
+                ):
+                    target[name] = Row(int(listed), int(first), e_first, exp, e_exp)
+        return report
+
+    @storage_errors()
     def add_feedback(
         self,
         decision_id: str,
@@ -150,58 +153,10 @@ class SqlAuditRepository:
             row.key_id,
         )
 
+    @storage_errors()
     def feedback(self, verdict: Verdict | None = None) -> list[Feedback]:
         query = select(FeedbackRow)
         if verdict is not None:
             query = query.where(FeedbackRow.verdict == verdict)
         with Session(self._engine) as s:
             return [self._feedback(r) for r in s.exec(query.order_by(col(FeedbackRow.id)))]
-
-
-class InMemoryAuditRepository:
-    """The fake, for unit tests."""
-
-    def __init__(self) -> None:
-        self._decisions: dict[str, StoredDecision] = {}
-        self._feedback: list[Feedback] = []
-
-    def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
-        if decision.decision_id in self._decisions:
-            raise ValueError("decision ids are unique")
-        self._decisions[decision.decision_id] = StoredDecision(decision, case, _now(), key_id)
-
-    def get(self, decision_id: str) -> StoredDecision | None:
-        return self._decisions.get(decision_id)
-
-    def between(self, start: datetime | None, end: datetime | None) -> list[StoredDecision]:
-        return [
-            d
-            for d in self._decisions.values()
-            if (start is None or d.created_at >= start) and (end is None or d.created_at < end)
-        ]
-
-    def count(self) -> int:
-        return len(self._decisions)
-
-    def add_feedback(
-        self,
-        decision_id: str,
-        verdict: Verdict,
-        expected_service: str | None,
-        expected_urgency: str | None,
-        key_id: str | None,
-    ) -> Feedback:
-        fb = Feedback(
-            len(self._feedback) + 1,
-            decision_id,
-            verdict,
-            expected_service,
-            expected_urgency,
-            _now(),
-            key_id,
-        )
-        self._feedback.append(fb)
-        return fb
-
-    def feedback(self, verdict: Verdict | None = None) -> list[Feedback]:
-        return [f for f in self._feedback if verdict is None or f.verdict == verdict]

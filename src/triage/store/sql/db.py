@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import create_engine
+
+from triage.errors import StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATED: set[str] = set()
@@ -24,7 +31,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     migrate(engine)
     return engine
 
@@ -53,3 +60,33 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         _MIGRATED.add(key)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def storage_errors(
+    attempts: int = 1, pause: float = 0.1, *, retry_conflicts: bool = False
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run an adapter method, retrying a lost connection `attempts` times (pause doubling),
+    and turn any database error into StorageError: driver errors never leave an adapter.
+    With `retry_conflicts`, a write that lost a race (IntegrityError) is tried again too."""
+
+    def wrap(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            for attempt in range(attempts):
+                try:
+                    return fn(*args, **kwargs)
+                except IntegrityError:
+                    if not retry_conflicts or attempt + 1 == attempts:
+                        raise StorageError("the database refused a conflicting write") from None
+                except SQLAlchemyError:
+                    if attempt + 1 < attempts:
+                        time.sleep(pause * 2**attempt)
+            raise StorageError("the database is unavailable")
+
+        return run
+
+    return wrap

@@ -5,25 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from triage.roles import ROLES, Role
+from triage.store.ports import KeyInfo
+from triage.store.sql.db import storage_errors
 from triage.store.sql.tables import ApiKeyRow
 
 PREFIX = "trg"
-
-
-@dataclass(frozen=True)
-class KeyInfo:
-    id: str
-    role: Role
-    label: str
-    created_at: datetime
-    revoked: bool
 
 
 def _hash(secret: str) -> str:
@@ -31,10 +23,11 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class SqlKeyRepository:
+class SqlKeyStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
+    @storage_errors()
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         """A new key; the returned secret string is never stored and cannot be shown again."""
         if role not in ROLES:
@@ -48,6 +41,7 @@ class SqlKeyRepository:
             )
         return KeyInfo(key_id, role, label, now, False), f"{PREFIX}_{key_id}_{secret}"
 
+    @storage_errors()
     def revoke(self, key_id: str) -> bool:
         with Session(self._engine) as s, s.begin():
             row = s.get(ApiKeyRow, key_id)
@@ -57,6 +51,7 @@ class SqlKeyRepository:
             s.add(row)
             return True
 
+    @storage_errors()
     def verify(self, presented: str) -> KeyInfo | None:
         """The key's info if `presented` is a valid, unrevoked key; None otherwise."""
         parts = presented.split("_", 2)
@@ -70,6 +65,7 @@ class SqlKeyRepository:
             return None
         return KeyInfo(row.id, row.role, row.label, row.created_at, False)  # type: ignore[arg-type]
 
+    @storage_errors()
     def list(self) -> list[KeyInfo]:
         with Session(self._engine) as s:
             rows = s.exec(select(ApiKeyRow).order_by(col(ApiKeyRow.created_at))).all()

@@ -16,33 +16,6 @@ class CatalogVersionRow(SQLModel, table=True):
     document: str
 
 
-class CurrentCatalogRow(SQLModel, table=True):
-    __tablename__ = "current_catalog"
-    slot: int = Field(default=1, primary_key=True)
-    version: str = Field(foreign_key="catalog_version.version", max_length=64)
-
-
-class ProviderRow(SQLModel, table=True):
-    """The current catalog's providers, queryable by service and municipality."""
-
-    __tablename__ = "provider"
-    id: str = Field(primary_key=True, max_length=64)
-    ownership: str = Field(max_length=16)
-    document: str
-
-
-class ProviderServiceRow(SQLModel, table=True):
-    __tablename__ = "provider_service"
-    provider_id: str = Field(foreign_key="provider.id", primary_key=True, max_length=64)
-    service: str = Field(primary_key=True, index=True, max_length=64)
-
-
-class ProviderMunicipalityRow(SQLModel, table=True):
-    __tablename__ = "provider_municipality"
-    provider_id: str = Field(foreign_key="provider.id", primary_key=True, max_length=64)
-    municipality: str = Field(primary_key=True, index=True, max_length=3)
-
-
 class RulesVersionRow(SQLModel, table=True):
     """Every rules version that served decisions, with its files, so decisions can be replayed."""
 
@@ -90,3 +63,42 @@ class FeedbackRow(SQLModel, table=True):
     verdict: str = Field(max_length=16)
     expected_service: str | None = Field(default=None, max_length=64)
     expected_urgency: str | None = Field(default=None, max_length=32)
+
+
+class ActiveVersionRow(SQLModel, table=True):
+    """The one active version of each kind (`rules`, `catalog`) that every worker serves."""
+
+    __tablename__ = "active_version"
+    kind: str = Field(primary_key=True, max_length=16)
+    version: str = Field(max_length=64)
+    activated_at: datetime
+
+
+class WorkerRow(SQLModel, table=True):
+    """A serving process's heartbeat: what it serves, and since when it is alive."""
+
+    __tablename__ = "worker"
+    id: str = Field(primary_key=True, max_length=120)
+    host: str = Field(max_length=255)
+    pid: int
+    rules_version: str = Field(max_length=64)
+    catalog_version: str = Field(max_length=64)
+    started_at: datetime
+    last_seen: datetime = Field(index=True)
+    error: str | None = None
+
+
+class ListingRow(SQLModel, table=True):
+    """One provider at one place of one decision's listing (written with the decision), so
+    exposure reports are aggregated in SQL."""
+
+    __tablename__ = "listing"
+    decision_id: str = Field(foreign_key="decision.id", primary_key=True, max_length=36)
+    rank: int = Field(primary_key=True)
+    created_at: datetime = Field(index=True)
+    provider_id: str = Field(max_length=64)
+    ownership: str = Field(max_length=16)
+    first: int
+    expected_first: float
+    exposure: float
+    expected_exposure: float

@@ -1,0 +1,98 @@
+"""What every command group shares: the one error handler, options, reading cases."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from triage.catalog.model import load_catalog_file
+from triage.config import Settings
+from triage.domain.triage import Triage
+from triage.errors import CatalogError, StorageError, TriageError
+from triage.rules.model import LOCALES
+
+LOCALE = click.Choice(LOCALES)
+
+# Exit codes: 0 ok; 1 the thing checked failed (bad case lines, failing scenarios, lint
+# errors, an invalid catalog); 2 an input could not be used (rule or scenario file, unknown
+# version or decision); 3 the database is unavailable.
+EXIT_CODES: tuple[tuple[type[TriageError], int], ...] = ((CatalogError, 1), (StorageError, 3))
+
+
+class TriageGroup(click.Group):
+    """Renders every TriageError as one `error:` line and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TriageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            if isinstance(exc, CatalogError):
+                click.echo("the current catalog is unchanged", err=True)
+            code = next((c for kind, c in EXIT_CODES if isinstance(exc, kind)), 2)
+            sys.exit(code)
+
+
+def rules_option(f: Any) -> Any:
+    return click.option(
+        "--rules",
+        "rules_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        help="Rule directory (default: TRIAGE_RULES_DIR or the shipped rules/).",
+    )(f)
+
+
+def catalog_option(f: Any) -> Any:
+    return click.option(
+        "--catalog",
+        "catalog_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Catalog file to use instead of the database's active catalog.",
+    )(f)
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def local_triage(rules_dir: Path | None) -> Triage:
+    """Rules from a directory (an author's working copy), no catalog."""
+    return Triage.from_directory(rules_dir or settings().rules_dir)
+
+
+def triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> Triage:
+    """Rules from a directory, plus a catalog: `catalog_file`, else the database's active one."""
+    triage = local_triage(rules_dir)
+    if catalog_file is not None:
+        return triage.with_catalog(load_catalog_file(catalog_file, triage.rules.services))
+    from triage.bootstrap import build_service
+
+    return triage.with_catalog(build_service(settings()).current.catalog)
+
+
+class BadJson(str):
+    """A line that is not JSON, kept as its error text."""
+
+
+def read_cases(path: str) -> list[tuple[int, Any]]:
+    """(line number, parsed JSON or a BadJson) for one JSON document or JSON Lines."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
+        return [(1, json.loads(text))]
+    except json.JSONDecodeError:
+        pass
+    out: list[tuple[int, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            out.append((number, BadJson(f"not valid JSON: {exc.msg} (column {exc.colno})")))
+    return out

@@ -1,0 +1,280 @@
+"""Commands for operators: serve, catalogs, keys, reports, feedback, the fleet."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import click
+from ruamel.yaml import YAML
+
+from triage.catalog.exposure import exposure_report, format_report
+from triage.catalog.exposure import simulate as simulate_listings
+from triage.catalog.importers import import_fhir, import_hsds
+from triage.catalog.model import build_catalog, load_catalog_file
+from triage.cli.common import (
+    catalog_option,
+    local_triage,
+    rules_option,
+    settings,
+    triage_with_catalog,
+)
+from triage.roles import ROLES, Role
+
+if TYPE_CHECKING:
+    from triage.store.ports import KeyStore
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Worker processes; they share the database (use PostgreSQL for several hosts).",
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the HTTP API on the database's active rules and catalog (on a new database: the
+    configured rule directory and the sample catalog). SQLite by default."""
+    import uvicorn
+
+    from triage.bootstrap import build_service
+
+    build_service()  # migrate and publish the defaults once, before workers start
+    uvicorn.run(
+        "triage.bootstrap:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@click.group()
+def catalog() -> None:
+    """Provider catalog: load into the database, import from HSDS or FHIR."""
+
+
+@catalog.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def catalog_load(file: Path) -> None:
+    """Validate FILE against the active rules, store it and make it the active catalog:
+    every worker switches within 2 seconds (idempotent)."""
+    from triage.bootstrap import build_service
+
+    service = build_service(sample_catalog=False)
+    loaded = load_catalog_file(file, service.current.rules.services)
+    state = "loaded" if service.load_catalog(loaded) else "already current"
+    click.echo(f"{file}: {len(loaded.providers)} providers, version {loaded.version} ({state})")
+
+
+@catalog.command("activate")
+@click.argument("version")
+def catalog_activate(version: str) -> None:
+    """Make a stored catalog VERSION active again."""
+    from triage.bootstrap import build_service
+
+    changed = build_service(defaults=False).activate("catalog", version)
+    click.echo(f"{version} {'active' if changed else 'was already active'}")
+
+
+@catalog.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "fmt", type=click.Choice(["hsds", "fhir"]), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the catalog here (JSON); default: stdout.",
+)
+@rules_option
+def catalog_import(file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
+    """Map an HSDS v3 JSON file or a FHIR R4 Bundle to the catalog format, with a report."""
+    triage = local_triage(rules_dir)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
+        sys.exit(2)
+    result = (import_hsds if fmt == "hsds" else import_fhir)(data, triage.rules.services)
+    for line in result.report:
+        click.echo(f"report: {line}", err=True)
+    imported = build_catalog(result.document, triage.rules.services, file=str(file))
+    text = json.dumps(result.document, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(
+            f"{output}: {len(imported.providers)} providers, version {imported.version}", err=True
+        )
+    else:
+        click.echo(text)
+
+
+@click.group()
+def report() -> None:
+    """Audit reports."""
+
+
+@report.command("exposure")
+@click.option(
+    "--simulate",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Number of simulated listings (random service, municipality, languages).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@rules_option
+@catalog_option
+def report_exposure(
+    simulate: int, seed: int, fmt: str, rules_dir: Path | None, catalog_file: Path | None
+) -> None:
+    """First-position share and exposure per provider and ownership, against equal chance."""
+    triage = triage_with_catalog(rules_dir, catalog_file)
+    cat = triage.catalog
+    open_services = [s for s, kind in triage.rules.listing.items() if kind == "open"]
+    result = exposure_report(
+        simulate_listings(cat, open_services=open_services, decisions=simulate, seed=seed),
+        {p.id: p.ownership for p in cat.providers},
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(f"catalog {cat.version}, {simulate} simulated listings")
+        click.echo(format_report(result))
+
+
+@click.group()
+def keys() -> None:
+    """API keys: create (shown once), revoke, list."""
+
+
+def _keys() -> KeyStore:
+    from triage.bootstrap import build_service
+
+    return build_service(defaults=False).keys
+
+
+@keys.command("create")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(ROLES),
+)
+@click.option("--label", default="", help="Who or what uses the key (no personal data).")
+def keys_create(role: str, label: str) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    info, secret = _keys().create(cast(Role, role), label)
+    click.echo(secret)
+    click.echo(
+        f"key id {info.id}, role {info.role}: store the key now, it cannot be shown again", err=True
+    )
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key by its id (the part after 'trg_')."""
+    if not _keys().revoke(key_id):
+        click.echo(f"error: no active key {key_id}", err=True)
+        sys.exit(1)
+    click.echo(f"key {key_id} revoked")
+
+
+@keys.command("list")
+def keys_list() -> None:
+    for k in _keys().list():
+        click.echo(f"{k.id}  {k.role:<12} {'revoked' if k.revoked else 'active ':<8} {k.label}")
+
+
+@click.group()
+def feedback() -> None:
+    """Staff feedback on decisions."""
+
+
+@feedback.command("export")
+@click.option(
+    "--misrouted",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each misrouted decision here as a scenario file.",
+)
+def feedback_export(directory: Path) -> None:
+    """Misrouted decisions as scenarios: `triage test DIR` shows what the rules get wrong."""
+    from triage.bootstrap import build_service
+    from triage.service.reports import misrouted_scenarios
+
+    directory.mkdir(parents=True, exist_ok=True)
+    yaml = YAML()
+    yaml.default_flow_style = False
+    scenarios = misrouted_scenarios(build_service(defaults=False))
+    for feedback_id, scenario in scenarios:
+        with (directory / f"feedback-{feedback_id}.yaml").open("w", encoding="utf-8") as fh:
+            yaml.dump({"scenarios": [scenario]}, fh)
+    click.echo(f"{len(scenarios)} scenario files written to {directory}")
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here (default: stdout). The committed contract is api/openapi.json.",
+)
+def openapi(output: Path | None) -> None:
+    """Print the OpenAPI document of the HTTP API for the configured rules."""
+    import tempfile
+
+    from triage.bootstrap import build_service
+    from triage.http.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = settings().model_copy(update={"database_url": f"sqlite:///{tmp}/openapi.db"})
+        document = create_app(build_service(config)).openapi()
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def fleet(fmt: str) -> None:
+    """The live workers, the versions each serves, and whether they all agree."""
+    from triage.bootstrap import build_service
+
+    view = build_service(defaults=False).fleet_view()
+    if fmt == "json":
+        document = {
+            "rules_version": view.rules_version,
+            "catalog_version": view.catalog_version,
+            "agree": view.agree,
+            "workers": [
+                {**vars(w), "started_at": str(w.started_at), "last_seen": str(w.last_seen)}
+                for w in view.workers
+            ],
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(f"active: rules {view.rules_version}, catalog {view.catalog_version}")
+        for w in view.workers:
+            problem = f"  ERROR {w.error}" if w.error else ""
+            click.echo(f"  {w.id}  rules {w.rules_version}  catalog {w.catalog_version}{problem}")
+        click.echo(
+            f"{len(view.workers)} workers, {'all agree' if view.agree else 'NOT in agreement'}"
+        )
+    sys.exit(0 if view.agree else 1)
+
+
+COMMANDS = (serve, catalog, report, keys, feedback, openapi, fleet)

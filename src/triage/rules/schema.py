@@ -1,0 +1,134 @@
+"""The rule-file format as pydantic models, and reading YAML into them with file:line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+
+from triage.errors import RuleFileError, did_you_mean
+from triage.rules.model import Text
+from triage.strict import Strict, first_problem
+from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
+
+CODE = r"^[a-z][a-z0-9_]*$"
+RULE_ID = r"^[a-z0-9][a-z0-9-]{1,63}$"
+
+# --- file schema (pydantic) -----------------------------------------------------------
+
+
+class TextIn(Strict):
+    fi: StrictStr = Field(min_length=1)
+    sv: StrictStr | None = Field(default=None, min_length=1)
+    en: StrictStr | None = Field(default=None, min_length=1)
+
+    def to_text(self) -> Text:
+        return Text(fi=self.fi, sv=self.sv, en=self.en)
+
+
+class FactIn(Strict):
+    type: Literal["enum", "bool", "int", "number"]
+    question: TextIn
+    values: list[StrictStr] | None = None
+    min: StrictInt | StrictFloat | None = None
+    max: StrictInt | StrictFloat | None = None
+    default: StrictBool | StrictInt | StrictFloat | StrictStr | None = None
+    unit: StrictStr | None = None
+
+
+class ServiceIn(TextIn):
+    """A service's name, and how providers are listed for it: `open` (every eligible
+    provider, impartially ordered), `continuity` (only the client's chosen provider) or
+    `none` (no provider list, e.g. the emergency number)."""
+
+    listing: Literal["open", "continuity", "none"] = "open"
+
+
+class ThenIn(Strict):
+    service: StrictStr
+    urgency: StrictStr
+
+
+class RuleIn(Strict):
+    id: str = Field(pattern=RULE_ID)
+    priority: StrictInt = Field(ge=0, le=10_000)
+    description: TextIn
+    justification: StrictStr | None = Field(default=None, min_length=10)
+    when: Any
+    then: ThenIn
+
+
+class CommonFileIn(Strict):
+    urgencies: dict[str, TextIn] = Field(min_length=1)
+    services: dict[str, ServiceIn] = Field(min_length=1)
+    red_flags: dict[str, TextIn]
+    rules: list[RuleIn] = Field(default_factory=list)
+
+
+class NeedFileIn(Strict):
+    need: str = Field(pattern=CODE)
+    name: TextIn
+    facts: dict[str, FactIn]
+    rules: list[RuleIn] = Field(min_length=1)
+
+
+# --- YAML with positions --------------------------------------------------------------
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    try:
+        return parse(text)
+    except YamlSyntaxError as exc:
+        raise RuleFileError(
+            f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
+        ) from None
+
+
+def validate(model: type[Strict], raw: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(plain(raw))
+    except PydanticValidationError as exc:
+        problem = first_problem(exc)
+        loc = list(problem.loc)
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            try:
+                rule_id = str(raw["rules"][loc[1]]["id"])
+            except (KeyError, IndexError, TypeError):
+                rule_id = None
+        field = problem.path or "<file>"
+        suggestion = None
+        if problem.kind == "extra_forbidden" and loc:
+            allowed = _fields_at(model, loc[:-1])
+            suggestion = did_you_mean(str(loc[-1]), allowed)
+        raise RuleFileError(
+            f"{field}: {problem.message}",
+            file=str(path),
+            line=line_of(raw, loc),
+            rule_id=rule_id,
+            suggestion=suggestion,
+        ) from None
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """Field names of the model reached by walking `loc` (for suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        annotation = info.annotation
+        args = getattr(annotation, "__args__", ())
+        current = next(
+            (a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), annotation
+        )
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []

@@ -1,0 +1,42 @@
+"""The strict base model for every file and request format, and the one place where a
+pydantic validation error becomes a field path and a message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+
+class Strict(BaseModel):
+    """No unknown keys, no type coercion, immutable once read."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first problem of a validation error: where (`loc`) and what (`message`)."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    kind: str
+
+    @property
+    def path(self) -> str:
+        """`loc` as a dotted path: `client.languages.0`."""
+        return ".".join(str(p) for p in self.loc)
+
+
+_UNION_TAG = re.compile(r"^(bool|int|float|str|function-.*|json-.*|list\[.*\]|dict\[.*\])$")
+
+
+def first_problem(exc: PydanticValidationError) -> Problem:
+    """The most telling error: a misspelt key shows as "required" and "extra" at once, and
+    the extra one says more. Union-member tags pydantic adds to `loc` are dropped."""
+    errors = exc.errors()
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
+    return Problem(loc, str(err["msg"]), str(err["type"]))
