@@ -20,7 +20,11 @@ def list_for(catalog: Catalog, *, service: str, client: Client, seed: int) -> Li
     kind the shipped rules give the service."""
     kind = {"named_professional": "continuity", "emergency": "none"}.get(service, "open")
     return list_providers(
-        catalog, service=service, kind=kind, client=seeker_of(client), seed=seed  # type: ignore[arg-type]
+        catalog,
+        service=service,
+        kind=kind,
+        client=seeker_of(client),
+        seed=seed,  # type: ignore[arg-type]
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
@@ -23,6 +24,15 @@ class Problem:
     loc: tuple[str | int, ...]
     message: str
     kind: str
+
+    def item_id(self, document: Any, key: str) -> str | None:
+        """The `id` of the list item the problem is in, e.g. the rule of `rules.3.then`."""
+        if len(self.loc) >= 2 and self.loc[0] == key and isinstance(self.loc[1], int):
+            try:
+                return str(document[key][self.loc[1]]["id"])
+            except (KeyError, IndexError, TypeError):
+                return None
+        return None
 
     @property
     def path(self) -> str:

@@ -40,9 +40,7 @@ def tie_group_catalog(rules: RuleSet) -> Catalog:
 def test_first_position_is_uniform_over_a_tie_group_of_five(rules: RuleSet) -> None:
     cat = tie_group_catalog(rules)
     client = Client(age=50, municipality="179")
-    listings = [
-        list_for(cat, service="lab_test", client=client, seed=seed) for seed in range(N)
-    ]
+    listings = [list_for(cat, service="lab_test", client=client, seed=seed) for seed in range(N)]
     firsts = Counter(listing.providers[0].provider.id for listing in listings)
     counts = [firsts[pid] for pid, _ in GROUP]
     result = chisquare(counts)

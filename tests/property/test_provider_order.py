@@ -65,8 +65,7 @@ def clients(draw: st.DrawFn, ids: list[str]) -> Client:
 def order(rules: RuleSet, docs: list[dict[str, Any]], client: Client, seed: int) -> list[str]:
     cat = build_catalog({"version": 1, "providers": docs}, rules.services)
     return [
-        x.provider.id
-        for x in list_for(cat, service=SERVICE, client=client, seed=seed).providers
+        x.provider.id for x in list_for(cat, service=SERVICE, client=client, seed=seed).providers
     ]
 
 

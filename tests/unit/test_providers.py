@@ -32,9 +32,7 @@ def catalog(rules: RuleSet, *providers: dict[str, Any]) -> Catalog:
 
 def ids(cat: Catalog, service: str = "nurse_assessment", seed: int = 1, **client: Any) -> list[str]:
     c = Client(**{"age": 40, "municipality": "179", **client})
-    return [
-        x.provider.id for x in list_for(cat, service=service, client=c, seed=seed).providers
-    ]
+    return [x.provider.id for x in list_for(cat, service=service, client=c, seed=seed).providers]
 
 
 def test_eligibility(rules: RuleSet) -> None:
@@ -107,9 +105,7 @@ def test_no_provider_in_area_says_so(rules: RuleSet) -> None:
 
 def test_emergency_lists_nobody(rules: RuleSet) -> None:
     cat = catalog(rules, provider("xx", services=["nurse_assessment"]))
-    listing = list_for(
-        cat, service="emergency", client=Client(age=1, municipality="179"), seed=1
-    )
+    listing = list_for(cat, service="emergency", client=Client(age=1, municipality="179"), seed=1)
     assert listing.providers == () and listing.note is None
 
 

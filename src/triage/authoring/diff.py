@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from triage.domain.triage import Triage
-from triage.engine.analysis import ABSENT, Candidate, representative_values
+from triage.engine.analysis import ABSENT, Candidate, candidates, representative_values
 from triage.errors import InvalidCaseError
 from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, facts_of
 
@@ -26,23 +26,17 @@ Outcome = tuple[str, str | None, str | None, str | None]  # status, service, urg
 
 
 def _domains(sets: Sequence[RuleSet], need: str) -> dict[str, list[Candidate]]:
+    """Representative values (and unknown) of the need's facts and the client attributes
+    its rules read, merged over both rule sets."""
     domains: dict[str, list[Candidate]] = {}
     for rules in sets:
         if need not in rules.needs:
             continue
-        need_rules = rules.rules_for(need)
-        read = {f for r in need_rules for f in facts_of(r.when)}
-        for code, fact in [
-            *rules.needs[need].facts.items(),
-            *((a, CLIENT_ATTRIBUTES[a]) for a in CLIENT_ATTRIBUTES if a in read),
-        ]:
-            values = domains.setdefault(code, [])
-            for v in [
-                *representative_values(fact, need_rules),
-                *([] if fact.always_known else [ABSENT]),
-            ]:
-                if v not in values:
-                    values.append(v)
+        read = {f for r in rules.rules_for(need) for f in facts_of(r.when)}
+        codes = [*rules.needs[need].facts, *(a for a in CLIENT_ATTRIBUTES if a in read)]
+        for code, values in candidates(rules, need, codes).items():
+            merged = domains.setdefault(code, [])
+            merged.extend(v for v in values if v not in merged)
     return domains
 
 

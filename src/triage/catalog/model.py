@@ -103,12 +103,10 @@ def build_catalog(
     except PydanticValidationError as exc:
         problem = first_problem(exc)
         loc = list(problem.loc)
-        provider_id = None
-        if len(loc) >= 2 and loc[0] == "providers" and isinstance(loc[1], int):
-            try:
-                provider_id = str(document["providers"][loc[1]]["id"])
-            except (KeyError, IndexError, TypeError):
-                provider_id = f"#{loc[1] + 1}"
+        in_provider = len(loc) >= 2 and loc[0] == "providers" and isinstance(loc[1], int)
+        provider_id = problem.item_id(document, "providers") or (
+            f"#{int(loc[1]) + 1}" if in_provider else None
+        )
         field = ".".join(str(p) for p in loc[2:]) if provider_id else ".".join(map(str, loc))
         raise CatalogError(
             problem.message,

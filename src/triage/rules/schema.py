@@ -93,12 +93,7 @@ def validate(model: type[Strict], raw: Any, path: Path) -> Any:
     except PydanticValidationError as exc:
         problem = first_problem(exc)
         loc = list(problem.loc)
-        rule_id = None
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            try:
-                rule_id = str(raw["rules"][loc[1]]["id"])
-            except (KeyError, IndexError, TypeError):
-                rule_id = None
+        rule_id = problem.item_id(raw, "rules")
         field = problem.path or "<file>"
         suggestion = None
         if problem.kind == "extra_forbidden" and loc:

@@ -180,5 +180,3 @@ def finish(drafts: Mapping[str, Draft], report: list[str]) -> dict[str, Any]:
             p["opening_hours"] = "; ".join(d.hours)
         providers.append(p)
     return {"version": 1, "providers": providers}
-
-

@@ -92,5 +92,3 @@ def import_hsds(data: Any, services: Mapping[str, object]) -> ImportResult:
         if hours and hours not in d.hours:
             d.hours.append(hours)
     return ImportResult(finish(drafts, report), report)
-
-

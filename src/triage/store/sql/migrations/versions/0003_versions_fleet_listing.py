@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("activated_at", TS, nullable=False),
     )
     conn = op.get_bind()
-    current = conn.execute(sa.text("SELECT version FROM current_catalog WHERE slot = 1")).first()
+    current = conn.execute(sa.text('SELECT version FROM "current_catalog" WHERE slot = 1')).first()
     if current is not None:
         op.bulk_insert(
             active,

@@ -1,0 +1,49 @@
+"""The exposure report aggregated in SQL equals the report computed in Python from the
+same listings (the arithmetic the report had before it moved into the database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from triage.catalog.exposure import exposure_report
+from triage.catalog.model import Catalog
+from triage.domain.triage import Triage
+from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.db import make_engine
+
+
+def test_sql_exposure_equals_the_python_report(
+    database_url: str, full_triage: Triage, sample_catalog: Catalog
+) -> None:
+    audit = SqlAuditLog(make_engine(database_url))
+    decisions = []
+    for seed in range(300):
+        service = ["dental", "non_medical", "chronic_care"][seed % 3]
+        facts = {"dental": {"pain": 5}, "non_medical": {"topic": "other"}, "chronic_care": {}}
+        case = {
+            "need": service,
+            "client": {
+                "age": 40,
+                "municipality": ["179", "077", "892"][seed % 3],
+                "languages": [["fi"], ["sv"], ["en"], ["sv", "en"]][seed % 4],
+            },
+            "facts": facts[service],
+        }
+        d = full_triage.decide(case, seed=seed)
+        audit.record(d, case, None)
+        decisions.append(d)
+    listings = [[(p.id, p.reason) for p in d.providers] for d in decisions]
+    owners = {p.id: p.ownership for p in sample_catalog.providers}
+    expected = exposure_report(listings, owners).as_dict()
+    got = audit.exposure(None, None).as_dict()
+    assert got["decisions"] == expected["decisions"] > 100
+    for part in ("providers", "ownership"):
+        assert set(got[part]) == set(expected[part])
+        for key, row in expected[part].items():
+            for field, value in row.items():
+                assert got[part][key][field] == pytest.approx(value, rel=1e-12, abs=1e-12)
+    later = datetime.now(UTC) + timedelta(days=1)
+    assert audit.exposure(later, None).decisions == 0
+    assert audit.exposure(None, later).as_dict() == got
