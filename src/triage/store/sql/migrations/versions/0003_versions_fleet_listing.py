@@ -46,7 +46,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
     )
     op.create_index("ix_worker_last_seen", "worker", ["last_seen"])
-    listing = op.create_table(
+    op.create_table(
         "listing",
         sa.Column("decision_id", sa.String(36), sa.ForeignKey("decision.id"), primary_key=True),
         sa.Column("rank", sa.Integer(), primary_key=True),
@@ -59,10 +59,10 @@ def upgrade() -> None:
         sa.Column("expected_exposure", sa.Float(), nullable=False),
     )
     op.create_index("ix_listing_created_at", "listing", ["created_at"])
-    _backfill(conn, listing)
+    _backfill(conn)
 
 
-def _backfill(conn: sa.Connection, listing: sa.Table) -> None:
+def _backfill(conn: sa.Connection) -> None:
     """Listing rows for decisions recorded before this revision (same arithmetic as
     triage.catalog.exposure.positions, written out so the migration never changes)."""
     rows = conn.execute(sa.text("SELECT id, created_at, decision_json FROM decision"))
@@ -92,8 +92,16 @@ def _backfill(conn: sa.Connection, listing: sa.Table) -> None:
                     }
                 )
             start = end
-    if batch:
-        op.bulk_insert(listing, batch)
+    if batch:  # plain SQL: created_at passes through exactly as the decision row holds it
+        conn.execute(
+            sa.text(
+                "INSERT INTO listing (decision_id, rank, created_at, provider_id, ownership, "
+                "first, expected_first, exposure, expected_exposure) VALUES (:decision_id, "
+                ":rank, :created_at, :provider_id, :ownership, :first, :expected_first, "
+                ":exposure, :expected_exposure)"
+            ),
+            batch,
+        )
 
 
 def downgrade() -> None:
