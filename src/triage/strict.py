@@ -4,6 +4,7 @@ pydantic validation error becomes a field path and a message."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,9 +45,20 @@ _UNION_TAG = re.compile(r"^(bool|int|float|str|function-.*|json-.*|list\[.*\]|di
 
 
 def first_problem(exc: PydanticValidationError) -> Problem:
-    """The most telling error: a misspelt key shows as "required" and "extra" at once, and
-    the extra one says more. Union-member tags pydantic adds to `loc` are dropped."""
-    errors = exc.errors()
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _UNION_TAG.match(p)))
-    return Problem(loc, str(err["msg"]), str(err["type"]))
+    """The most telling error of a validation error (see `problem_of`)."""
+    return problem_of(exc.errors())
+
+
+def problem_of(errors: Sequence[Mapping[str, Any]], skip: Collection[str] = ()) -> Problem:
+    """The most telling of pydantic's error dicts: a misspelt key shows as "required" and
+    "extra" at once, and the extra one says more. Union-member tags pydantic adds to `loc`,
+    and the parts named in `skip` (FastAPI's "body", "query"), are dropped."""
+    if not errors:
+        return Problem((), "invalid input", "invalid")
+    err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
+    loc = tuple(
+        p
+        for p in err.get("loc", ())
+        if not (isinstance(p, str) and (_UNION_TAG.match(p) or p in skip))
+    )
+    return Problem(loc, str(err.get("msg", "invalid input")), str(err.get("type", "invalid")))

@@ -125,3 +125,31 @@ def test_sqlite_file_is_created_where_asked(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{target}")
     assert target.exists()
     engine.dispose()
+
+
+def test_postgresql_activation_wakes_a_waiting_worker_at_once() -> None:
+    """LISTEN/NOTIFY: a worker waiting up to 10 s hears of an activation far sooner."""
+    import threading
+    import time
+
+    url = postgres_url()
+    waiter_engine, writer_engine = make_engine(url), make_engine(url)
+    waiting, writer = SqlVersions(waiter_engine), SqlVersions(writer_engine)
+    SqlRulesStore(writer_engine).save("sha256:r1", {"common.yaml": "x"})
+    waiting.wait(0.01)  # LISTEN is in place from here on
+    woke: list[float] = []
+
+    def wait() -> None:
+        start = time.monotonic()
+        waiting.wait(10)
+        woke.append(time.monotonic() - start)
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    time.sleep(0.3)
+    writer.activate("rules", "sha256:r1")
+    thread.join(timeout=15)
+    assert woke and woke[0] < 5  # polling alone would have slept the full 10 s
+    waiting.close()
+    waiter_engine.dispose()
+    writer_engine.dispose()

@@ -44,6 +44,10 @@ def test_sql_exposure_equals_the_python_report(
         for key, row in expected[part].items():
             for field, value in row.items():
                 assert got[part][key][field] == pytest.approx(value, rel=1e-12, abs=1e-12)
+    first = audit.get(decisions[0].decision_id)
+    assert first is not None  # `from` is inclusive and `to` exclusive, to the microsecond
+    assert audit.exposure(first.created_at, None).decisions == got["decisions"]
+    assert audit.exposure(None, first.created_at).decisions == 0
     later = datetime.now(UTC) + timedelta(days=1)
     assert audit.exposure(later, None).decisions == 0
     assert audit.exposure(None, later).as_dict() == got

@@ -19,6 +19,7 @@ from triage.errors import (
     StorageError,
     TriageError,
 )
+from triage.strict import problem_of
 
 log = logging.getLogger("triage.http")
 
@@ -27,11 +28,6 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
     detail = {"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse({"error": detail}, status_code=status, headers=headers)
-
-
-def _field(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -58,9 +54,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        field = _field(first.get("loc", ()))
-        return error_response(422, "invalid_input", f"{field}: {first.get('msg')}", field=field)
+        problem = problem_of(exc.errors(), skip=("body", "query", "path", "header"))
+        field = problem.path or "body"
+        return error_response(422, "invalid_input", f"{field}: {problem.message}", field=field)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -12,7 +12,7 @@ from typing import Any
 from triage.catalog.exposure import ExposureReport, add_positions, positions
 from triage.catalog.model import Catalog
 from triage.domain.decision import Decision
-from triage.errors import NotFoundError, StorageError
+from triage.errors import InvalidCaseError, NotFoundError, StorageError
 from triage.roles import ROLES, Role
 from triage.store.ports import (
     Feedback,
@@ -145,7 +145,7 @@ class InMemoryKeyStore:
 
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+            raise InvalidCaseError("role", f"unknown role {role!r}")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         info = KeyInfo(key_id, role, label, now(), False)
         self._keys[key_id] = (info, hashlib.sha256(secret.encode()).hexdigest())

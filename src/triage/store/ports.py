@@ -50,13 +50,6 @@ class KeyInfo:
 
 
 @dataclass(frozen=True)
-class StoredVersion:
-    version: str
-    stored_at: datetime
-    active: bool
-
-
-@dataclass(frozen=True)
 class WorkerState:
     """One serving process, as its heartbeat reports it."""
 

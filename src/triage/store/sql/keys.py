@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from triage.errors import InvalidCaseError
 from triage.roles import ROLES, Role
 from triage.store.ports import KeyInfo
 from triage.store.sql.db import storage_errors
@@ -31,7 +32,7 @@ class SqlKeyStore:
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         """A new key; the returned secret string is never stored and cannot be shown again."""
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+            raise InvalidCaseError("role", f"unknown role {role!r}")
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
