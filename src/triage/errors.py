@@ -20,18 +20,30 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from triage.messages import Locale, render
+
 
 class TriageError(Exception):
     """Base of every error this package raises on purpose."""
 
 
 class InvalidCaseError(TriageError):
-    """A case does not satisfy the contract; `field` is a dotted path such as `facts.pain`."""
+    """Input breaks the contract. `field` is a path such as `facts.pain` or
+    `client.languages[0]`; `code` and `params` make the message (see messages.py) in any
+    locale. Neither ever holds a submitted value."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, code: str, **params: object) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}" if field else message)
+        self.code = code
+        self.params = params
+        super().__init__(f"{field}: {self.render('en')}" if field else self.render("en"))
+
+    @property
+    def message(self) -> str:
+        return self.render("en")
+
+    def render(self, locale: Locale) -> str:
+        return render(self.code, locale, **self.params)
 
 
 class RuleFileError(TriageError):
@@ -126,8 +138,9 @@ class NotFoundError(TriageError):
 class AuthError(TriageError):
     """`status` is 401 for a missing or invalid key, 403 for a key of the wrong role."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, role: str | None = None) -> None:
         self.status = status
+        self.role = role
         super().__init__(message)
 
 

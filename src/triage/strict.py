@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -25,6 +25,7 @@ class Problem:
     loc: tuple[str | int, ...]
     message: str
     kind: str
+    context: dict[str, Any] = field(default_factory=dict)
 
     def item_id(self, document: Any, key: str) -> str | None:
         """The `id` of the list item the problem is in, e.g. the rule of `rules.3.then`."""
@@ -61,4 +62,9 @@ def problem_of(errors: Sequence[Mapping[str, Any]], skip: Collection[str] = ()) 
         for p in err.get("loc", ())
         if not (isinstance(p, str) and (_UNION_TAG.match(p) or p in skip))
     )
-    return Problem(loc, str(err.get("msg", "invalid input")), str(err.get("type", "invalid")))
+    return Problem(
+        loc,
+        str(err.get("msg", "invalid input")),
+        str(err.get("type", "invalid")),
+        dict(err.get("ctx") or {}),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,10 +20,54 @@ class YamlSyntaxError(Exception):
         super().__init__(problem)
 
 
+MAX_TEXT = 512 * 1024  # characters in one file
+MAX_NESTING = 40  # mappings and lists inside each other
+
+
 def parse(text: str) -> Any:
-    """The document, with positions kept on its mappings and lists."""
+    """The document, with positions kept on its mappings and lists.
+
+    Refused before anything is built: files over MAX_TEXT, NUL and lone surrogates,
+    anchors and aliases (an alias bomb expands a few hundred bytes into gigabytes), and
+    nesting deeper than MAX_NESTING."""
+    if len(text) > MAX_TEXT:
+        raise YamlSyntaxError(f"the file is over {MAX_TEXT} characters", None)
+    for bad, what in (("\x00", "a NUL character"), *_surrogate(text)):
+        if bad in text:
+            raise YamlSyntaxError(f"contains {what}", text[: text.index(bad)].count("\n") + 1)
+    _scan(text)
     try:
         return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(
+            str(exc.problem or exc.context), mark.line + 1 if mark else None
+        ) from None
+
+
+def _surrogate(text: str) -> list[tuple[str, str]]:
+    found = next((ch for ch in text if "\ud800" <= ch <= "\udfff"), None)
+    return [(found, "an invalid character (a lone surrogate)")] if found else []
+
+
+def _scan(text: str) -> None:
+    """Tokens only: no alias is ever expanded and no deep structure is ever built."""
+    depth = 0
+    try:
+        for token in YAML(typ="rt").scan(io.StringIO(text)):
+            name = type(token).__name__
+            if name in ("AnchorToken", "AliasToken"):
+                raise YamlSyntaxError(
+                    "anchors and aliases (& and *) are not allowed", token.start_mark.line + 1
+                )
+            if name.endswith("StartToken") and name != "StreamStartToken":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise YamlSyntaxError(
+                        f"nested more than {MAX_NESTING} levels deep", token.start_mark.line + 1
+                    )
+            elif name.endswith("EndToken") and name != "StreamEndToken":
+                depth -= 1
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise YamlSyntaxError(

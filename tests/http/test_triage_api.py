@@ -111,10 +111,11 @@ def test_identity_codes_are_rejected_anywhere_and_never_stored(
 ) -> None:
     client.post("/v1/triage", json=CASE, headers=auth(keys["frontline"]))  # one good row
     for hetu in ("010101-123N", "311280A9876", "150305+1234"):
-        r = client.post("/v1/triage", json=place(hetu), headers=auth(keys["frontline"]))
+        headers = {**auth(keys["frontline"]), "Accept-Language": "en"}
+        r = client.post("/v1/triage", json=place(hetu), headers=headers)
         assert r.status_code == 422, r.text
         assert "identity code" in r.json()["error"]["message"]
-        assert hetu not in r.text or r.json()["error"]["field"]  # the answer names where, not what
+        assert hetu not in r.text  # the answer names where, never what
         assert hetu not in stored_text(settings)
     assert service.audit.count() == 1
 

@@ -181,3 +181,13 @@ def test_providers_come_from_the_served_catalog(service: Service, tmp_path: Path
     version, found = service.providers(service="dental_booking", municipality="077")
     assert version == service.current.catalog.version
     assert [p.id for p in found] == ["hankasalmi-health-station", "hymyhammas-dental"]
+
+
+def test_the_log_policy_holds_back_a_flood_of_the_same_message() -> None:
+    import logging
+
+    from triage.http.logpolicy import RateLimit
+
+    limit = RateLimit(every=60)
+    record = logging.LogRecord("asyncio", logging.ERROR, "x", 1, "accept failed", None, None)
+    assert [limit.filter(record) for _ in range(1000)].count(True) == 1

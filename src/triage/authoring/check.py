@@ -138,7 +138,11 @@ def _texts(rules: RuleSet) -> Iterator[tuple[str, Text, str | None, int | None]]
 
 def lint(rules: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
-    for c in find_conflicts(rules):
+    try:
+        conflicts = find_conflicts(rules)
+    except RuleFileError as exc:
+        return [Finding("error", "analysis_budget", exc.message, exc.file, exc.line)]
+    for c in conflicts:
         findings.append(
             Finding(
                 "error",

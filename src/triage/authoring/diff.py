@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from triage.catalog.municipalities import municipality_codes
 from triage.domain.triage import Triage
 from triage.engine.analysis import ABSENT, Candidate, candidates, representative_values
 from triage.errors import InvalidCaseError
@@ -41,9 +42,15 @@ def _domains(sets: Sequence[RuleSet], need: str) -> dict[str, list[Candidate]]:
 
 
 def _client(rules: RuleSet, need: str) -> dict[str, Any]:
-    """A neutral client: an adult, in an area the need's rules do not single out."""
-    area = representative_values(CLIENT_ATTRIBUTES["client.municipality"], rules.rules_for(need))
-    return {"age": 40, "municipality": str(area[-1])}
+    """A neutral client: an adult, in a real municipality the need's rules do not name."""
+    named = {
+        str(v)
+        for v in representative_values(
+            CLIENT_ATTRIBUTES["client.municipality"], rules.rules_for(need)
+        )
+    }
+    area = min(code for code in municipality_codes() if code not in named)
+    return {"age": 40, "municipality": area}
 
 
 def _case(need: str, assignment: dict[str, Candidate], base: dict[str, Any]) -> dict[str, Any]:

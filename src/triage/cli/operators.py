@@ -52,7 +52,12 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
-        access_log=False,
+        access_log=False,  # the log policy: decision ids, never requests
+        limit_concurrency=256,  # beyond: 503 at once rather than a growing queue
+        backlog=2048,
+        timeout_keep_alive=5,  # idle connections are closed
+        timeout_graceful_shutdown=15,
+        h11_max_incomplete_event_size=16 * 1024,  # headers larger than this: 400
     )
 
 

@@ -14,9 +14,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
+from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import InvalidCaseError, did_you_mean
-from triage.rules.model import Locale, RuleSet, Value, check_fact_value
-from triage.strict import first_problem
+from triage.jsonsafe import join, key_name
+from triage.rules.model import LOCALES, Locale, RuleSet, Value, fact_problem
+from triage.strict import Problem, first_problem
 
 MAX_ITEMS = 16
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
@@ -31,7 +33,7 @@ class Client(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     age: StrictInt = Field(ge=0, le=120)
-    municipality: Annotated[StrictStr, Field(pattern=r"^\d{3}$")]
+    municipality: Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
     languages: list[Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}$")]] | None = Field(
         default=None, max_length=MAX_ITEMS
     )
@@ -52,68 +54,124 @@ class Case(BaseModel):
 
 
 def find_identity_code(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first string that looks like a henkilötunnus, or None."""
+    """The path of the first string or key that looks like a henkilötunnus, or None. Keys
+    are named by position (`facts.#2`), so the path never repeats the code itself."""
     if isinstance(value, str):
-        return path or "<body>" if _HETU.search(value) else None
+        return (path or "body") if _HETU.search(value) else None
     if isinstance(value, Mapping):
-        for k, v in value.items():
+        for position, (k, v) in enumerate(value.items(), start=1):
             key = str(k)
-            sub = f"{path}.{key}" if path else key
             if _HETU.search(key):
-                return sub
-            found = find_identity_code(v, sub)
+                return join(path, f"#{position}")
+            found = find_identity_code(v, join(path, key_name(key, position)))
             if found:
                 return found
     if isinstance(value, list | tuple):
         for i, v in enumerate(value):
-            found = find_identity_code(v, f"{path}[{i}]")
+            found = find_identity_code(v, join(path, i))
             if found:
                 return found
     return None
+
+
+# pydantic's error types, as this project's message codes (no pydantic text reaches callers).
+_TYPES = {
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "string_type": "string",
+    "bool_type": "boolean",
+    "dict_type": "object",
+    "model_type": "object",
+    "model_attributes_type": "object",
+    "list_type": "list",
+}
+
+
+def _safe_path(raw: Any, loc: tuple[str | int, ...]) -> str:
+    """`loc` in the one path style, naming keys that are not codes by position."""
+    path, node = "", raw
+    for part in loc:
+        if isinstance(part, int):
+            path, node = join(path, part), node[part] if isinstance(node, list) else None
+        elif isinstance(node, Mapping) and part in node:
+            position = list(node).index(part) + 1
+            path, node = join(path, key_name(part, position)), node[part]
+        else:
+            path, node = join(path, key_name(part, 0) if key_name(part, 0) == part else "#?"), None
+    return path
+
+
+def structure_error(problem: Problem, raw: Any) -> InvalidCaseError:
+    """A structural (pydantic) problem as this project's error: own words, safe path."""
+    field = _safe_path(raw, problem.loc)
+    ctx = problem.context
+    kind = problem.kind
+    if kind in _TYPES:
+        if problem.loc[:1] == ("facts",) and len(problem.loc) == 2:
+            return InvalidCaseError(field, "wrong_type", type="fact_value")
+        return InvalidCaseError(field, "wrong_type", type=_TYPES[kind])
+    if kind == "missing":
+        return InvalidCaseError(field, "required")
+    if kind == "extra_forbidden":
+        return InvalidCaseError(field, "unknown_field")
+    if kind in ("greater_than_equal", "greater_than"):
+        return InvalidCaseError(field, "too_small", min=ctx.get("ge", ctx.get("gt")))
+    if kind in ("less_than_equal", "less_than"):
+        return InvalidCaseError(field, "too_big", max=ctx.get("le", ctx.get("lt")))
+    if kind == "too_long":
+        return InvalidCaseError(field, "too_many", max=ctx.get("max_length"))
+    if kind == "literal_error":
+        return InvalidCaseError(field, "not_one_of", options=", ".join(LOCALES))
+    return InvalidCaseError(field, "bad_format")
 
 
 def parse_case(raw: Any, rules: RuleSet) -> Case:
     """Validate untrusted input into a Case; raise InvalidCaseError naming the field."""
     where = find_identity_code(raw)
     if where:
-        raise InvalidCaseError(
-            where, "looks like a personal identity code; the case must not identify the client"
-        )
+        raise InvalidCaseError(where, "identity_code")
     if not isinstance(raw, Mapping):
-        raise InvalidCaseError("", "a case must be a JSON object")
+        raise InvalidCaseError("body", "wrong_type", type="object")
     try:
         case = Case.model_validate(raw)
     except PydanticValidationError as exc:
-        problem = first_problem(exc)
-        raise InvalidCaseError(problem.path, problem.message) from None
-
+        raise structure_error(first_problem(exc), raw) from None
+    if case.client.municipality not in municipality_codes():
+        raise InvalidCaseError(
+            "client.municipality", "unknown_municipality", year=MUNICIPALITY_YEAR
+        )
     need = rules.needs.get(case.need)
     if need is None:
-        raise InvalidCaseError("need", _unknown("need", case.need, rules.needs))
+        raise _unknown("need", "need", case.need, rules.needs)
     for i, flag in enumerate(case.red_flags):
         if flag not in rules.red_flags:
-            raise InvalidCaseError(f"red_flags[{i}]", _unknown("red flag", flag, rules.red_flags))
+            raise _unknown(f"red_flags[{i}]", "red_flag", flag, rules.red_flags)
     if len(set(case.red_flags)) != len(case.red_flags):
-        raise InvalidCaseError("red_flags", "a red flag is listed twice")
-    for code, value in case.facts.items():
+        raise InvalidCaseError("red_flags", "repeated")
+    for position, (code, value) in enumerate(case.facts.items(), start=1):
+        field = join("facts", key_name(code, position))
         fact = need.facts.get(code)
         if fact is None:
             other = [n for n, nd in rules.needs.items() if code in nd.facts]
-            msg = (
-                f"{code!r} is a fact of {', '.join(other)}, not of {case.need}"
-                if other
-                else _unknown(f"fact of {case.need}", code, need.facts)
-            )
-            raise InvalidCaseError(f"facts.{code}", msg)
-        wrong = check_fact_value(fact, value)
+            if other:
+                raise InvalidCaseError(
+                    field, "fact_of_other_need", other=", ".join(other), need=case.need
+                )
+            raise _unknown(field, "fact", code, need.facts)
+        wrong = fact_problem(fact, value)
         if wrong:
-            raise InvalidCaseError(f"facts.{code}", wrong)
+            raise InvalidCaseError(field, wrong[0], **wrong[1])
     return case
 
 
-def _unknown(what: str, code: str, known: Mapping[str, object]) -> str:
+def _unknown(field: str, what: str, code: str, known: Mapping[str, object]) -> InvalidCaseError:
+    """An unknown code, with the closest known one as a hint (ours: safe to show)."""
     hint = did_you_mean(code, known)
-    return f"unknown {what} {code!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+    if hint:
+        return InvalidCaseError(field, "unknown_code_hint", what=what, hint=hint)
+    return InvalidCaseError(field, "unknown_code", what=what)
 
 
 def case_values(case: Case, rules: RuleSet) -> dict[str, Value]:

@@ -76,8 +76,7 @@ class Triage:
         chosen = case.client.chosen_provider
         if chosen and self.catalog.providers and self.catalog.get(chosen) is None:
             raise InvalidCaseError(
-                "client.chosen_provider",
-                f"unknown provider {chosen!r} in catalog {self.catalog.version}",
+                "client.chosen_provider", "unknown_provider", catalog=self.catalog.version
             )
         return case
 

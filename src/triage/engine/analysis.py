@@ -9,12 +9,13 @@ point per region (plus "unknown" for facts without a default) is therefore exhau
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from triage.engine.logic import Truth, evaluate
-from triage.errors import RuleConflictError
+from triage.errors import RuleConflictError, RuleFileError
 from triage.rules.loader import load_rule_files, read_rule_files
 from triage.rules.model import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
 
@@ -90,17 +91,37 @@ class Conflict:
     example: dict[str, Value]
 
 
-def find_conflicts(rules: RuleSet) -> list[Conflict]:
-    """Pairs of same-priority rules with different outcomes that can both be definitely true."""
+MAX_CONFLICT_CASES = 250_000  # inputs the conflict check may evaluate for one rule set
+
+
+def find_conflicts(rules: RuleSet, budget: int = MAX_CONFLICT_CASES) -> list[Conflict]:
+    """Pairs of same-priority rules with different outcomes that can both be definitely true.
+
+    The check is exhaustive over each pair's fact regions, within `budget` evaluated
+    inputs; a rule set that needs more is refused (RuleFileError) rather than checked
+    for minutes."""
     conflicts: list[Conflict] = []
     seen: set[tuple[str, str]] = set()
+    spent = 0
     for need in rules.needs:
         need_rules = rules.rules_for(need)
         for a, b in itertools.combinations(need_rules, 2):
             if a.priority != b.priority or a.outcome == b.outcome or (a.id, b.id) in seen:
                 continue
             codes = list(dict.fromkeys([*facts_of(a.when), *facts_of(b.when)]))
-            for values in assignments(candidates(rules, need, codes)):
+            domains = candidates(rules, need, codes)
+            size = math.prod(len(v) for v in domains.values())
+            spent += size
+            if spent > budget:
+                raise RuleFileError(
+                    f"rules {a.id} and {b.id} share priority {a.priority} and read too many "
+                    f"facts between them to check for conflicts ({size} combinations; the "
+                    f"budget is {budget}): give them different priorities or fewer conditions",
+                    file=a.file,
+                    line=a.line,
+                    rule_id=a.id,
+                )
+            for values in assignments(domains):
                 if (
                     evaluate(a.when, values) is Truth.TRUE
                     and evaluate(b.when, values) is Truth.TRUE
@@ -135,3 +156,23 @@ def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     rules = load_rule_files(files, root=root)
     check_conflicts(rules)
     return rules
+
+
+def refused_by_engine(rules: RuleSet, exc: Exception) -> RuleFileError:
+    """An engine refusal as a rule-file error naming the need's file and, when one rule
+    alone is refused, that rule's line."""
+    need = str(getattr(exc, "need", ""))
+    action = getattr(exc, "action", None)
+    if need not in rules.needs:
+        return RuleFileError(f"the rule engine refused the rules: {exc}")
+    rule = None
+    if action and action[1:].isdigit():
+        rule = rules.rules_for(need)[int(action[1:])]
+    return RuleFileError(
+        "the rule engine cannot take this rule (simplify its conditions)"
+        if rule
+        else "the rule engine cannot take this need's rules (simplify their conditions)",
+        file=rule.file if rule else rules.needs[need].file,
+        line=rule.line if rule else None,
+        rule_id=rule.id if rule else None,
+    )

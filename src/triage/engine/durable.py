@@ -69,14 +69,49 @@ def _acquire(compiled: CompiledNeed) -> int:
             return found[0]
         try:
             handle = _dre.create_ruleset(
-                compiled.ruleset_name, json.dumps(compiled.definition, ensure_ascii=False)
+                compiled.ruleset_name, definition_json(compiled.definition)
             )
         except _dre.error as exc:
-            raise EngineError(
-                f"durable_rules refused ruleset {compiled.ruleset_name}: {exc}"
-            ) from exc
+            raise EngineRefused(compiled.need, refused_action(compiled), str(exc)) from exc
         _HANDLES[compiled.ruleset_name] = (handle, 1)
         return int(handle)
+
+
+class EngineRefused(EngineError):
+    """durable_rules would not take a need's ruleset; `action` is the first engine rule it
+    refuses on its own (see compiler: b/t/p + the rule's index), if one alone is refused."""
+
+    def __init__(self, need: str, action: str | None, detail: str) -> None:
+        self.need, self.action = need, action
+        super().__init__(f"durable_rules refused need {need}: {detail}")
+
+
+def definition_json(value: object) -> str:
+    """JSON as durable_rules reads it: numbers in plain decimal notation (it refuses
+    exponents such as 1e-05 with error 204)."""
+    if isinstance(value, dict):
+        items = (
+            f"{json.dumps(str(k), ensure_ascii=False)}:{definition_json(v)}"
+            for k, v in value.items()
+        )
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(definition_json(v) for v in value) + "]"
+    if isinstance(value, float):
+        return _number(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def refused_action(compiled: CompiledNeed) -> str | None:
+    """The first engine rule that durable_rules refuses alone (for a file:line message)."""
+    for name, rule in compiled.definition.items():
+        trial = {name: rule, CATCH_ALL: compiled.definition[CATCH_ALL]}
+        try:
+            handle = _dre.create_ruleset(f"{compiled.ruleset_name}_probe", definition_json(trial))
+        except _dre.error:
+            return name
+        _dre.delete_ruleset(handle)
+    return None
 
 
 def _release(names: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 
 from triage import __version__
 from triage.http.errors import install_error_handlers
-from triage.http.limits import BodyLimit
+from triage.http.guard import BodyGuard
 from triage.http.routes import catalog, decisions, fleet, health, reports, rules, triage
 from triage.http.schemas import ErrorBody, case_schema
 from triage.service.core import Service
@@ -22,13 +22,17 @@ from triage.service.watcher import Watcher
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {
         "model": ErrorBody,
-        "description": "Invalid rule files: `file` and `line` name the error",
+        "description": "Two Authorization headers; or invalid rule files (`file`, `line`)",
     },
     401: {"model": ErrorBody, "description": "No valid API key"},
     403: {"model": ErrorBody, "description": "The key's role may not use this endpoint"},
-    413: {"model": ErrorBody, "description": "Body over 64 KiB"},
+    413: {"model": ErrorBody, "description": "Body over 64 KiB (1 MiB for rule files)"},
     422: {"model": ErrorBody, "description": "Invalid input; `field` names it"},
-    503: {"model": ErrorBody, "description": "The database is unavailable; nothing was decided"},
+    503: {
+        "model": ErrorBody,
+        "description": "The database is unavailable; nothing was decided (see Retry-After)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+    },
 }
 
 
@@ -99,5 +103,5 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyGuard)
     return app

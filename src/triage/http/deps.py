@@ -10,8 +10,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from triage.errors import AuthError
+from triage.http.locale import preferred
 from triage.roles import Role
-from triage.rules.model import LOCALES, Locale
+from triage.rules.model import Locale
 from triage.service.core import Service
 from triage.store.ports import KeyInfo
 
@@ -55,7 +56,7 @@ def require(permission: str) -> Callable[..., KeyInfo]:
             raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
         key = service.verify_key(credentials.credentials)
         if key.role not in allowed:
-            raise AuthError(403, f"role {key.role} may not use this endpoint")
+            raise AuthError(403, f"role {key.role} may not use this endpoint", role=key.role)
         return key
 
     return check
@@ -63,21 +64,7 @@ def require(permission: str) -> Callable[..., KeyInfo]:
 
 def accept_language(request: Request) -> Locale | None:
     """The first of fi, sv, en in the Accept-Language header, by quality."""
-    header = request.headers.get("accept-language", "")
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        ranked.append((-q, index, tag.split("-")[0].lower()))
-    for _, _, lang in sorted(ranked):
-        if lang in LOCALES:
-            return lang
-    return None
+    return preferred(request.headers.get("accept-language", ""))
 
 
 LocaleDep = Annotated[Locale | None, Depends(accept_language)]

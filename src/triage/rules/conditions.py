@@ -27,6 +27,8 @@ from triage.rules.model import (
 from triage.yamlfile import line_of, plain
 
 OPS: tuple[Op, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in")
+# all/any/not inside each other; the engine refuses ~16 alternating levels (error 113).
+MAX_DEPTH = 10
 
 
 class ConditionParser:
@@ -57,7 +59,9 @@ class ConditionParser:
             )
         return known[name]
 
-    def parse(self, node: Any, loc: list[str | int], root: Any) -> Condition:
+    def parse(self, node: Any, loc: list[str | int], root: Any, depth: int = 0) -> Condition:
+        if depth > MAX_DEPTH:
+            self.fail(f"conditions are nested more than {MAX_DEPTH} levels deep", root, loc)
         if node == "always":
             return Always()
         if not isinstance(node, Mapping) or not node:
@@ -78,10 +82,10 @@ class ConditionParser:
         if key in ("all", "any"):
             if not isinstance(value, list) or not value:
                 self.fail(f"{key} takes a non-empty list of conditions", root, sub)
-            items = tuple(self.parse(v, [*sub, i], root) for i, v in enumerate(value))
+            items = tuple(self.parse(v, [*sub, i], root, depth + 1) for i, v in enumerate(value))
             return All(items) if key == "all" else AnyOf(items)
         if key == "not":
-            return Not(self.parse(value, sub, root))
+            return Not(self.parse(value, sub, root, depth + 1))
         if key in ("known", "missing"):
             fact = self.fact(value, root, sub)
             return Known(fact.code) if key == "known" else Missing(fact.code)

@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-Locale = Literal["fi", "sv", "en"]
-LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
+from triage.messages import LOCALES as LOCALES  # re-exported: the one home is messages
+from triage.messages import Locale as Locale
 
 Value: TypeAlias = bool | int | float | str
 FactType = Literal["enum", "bool", "int", "number", "code"]
@@ -55,26 +55,36 @@ class Fact:
         return self.default is not None or self.is_client_attribute
 
 
-def check_fact_value(fact: Fact, value: Any) -> str | None:
-    """Why `value` is not valid for `fact`, or None when it is."""
+def fact_problem(fact: Fact, value: Any) -> tuple[str, dict[str, Any]] | None:
+    """Why `value` is not valid for `fact` (a message code and its safe parameters, see
+    messages.py), or None when it is."""
     if fact.type == "bool":
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else ("wrong_type", {"type": "boolean"})
     if fact.type == "enum":
         if not isinstance(value, str) or value not in fact.values:
-            return f"must be one of {', '.join(fact.values)}"
+            return ("not_one_of", {"options": ", ".join(fact.values)})
         return None
     if fact.type == "code":
-        return None if isinstance(value, str) else "must be a string"
+        return None if isinstance(value, str) else ("wrong_type", {"type": "string"})
+    wanted = "integer" if fact.type == "int" else "number"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a{'n integer' if fact.type == 'int' else ' number'}"
+        return ("wrong_type", {"type": wanted})
     if fact.type == "int" and not isinstance(value, int):
-        return "must be an integer"
+        return ("wrong_type", {"type": "integer"})
     if isinstance(value, float) and not math.isfinite(value):
-        return "must be a finite number"
+        return ("number_not_finite", {})
     assert fact.min is not None and fact.max is not None  # guaranteed by the rule loader
     if not fact.min <= value <= fact.max:
-        return f"must be between {_num(fact.min)} and {_num(fact.max)}"
+        return ("out_of_range", {"min": _num(fact.min), "max": _num(fact.max)})
     return None
+
+
+def check_fact_value(fact: Fact, value: Any) -> str | None:
+    """`fact_problem` in English, for rule authors' messages."""
+    from triage.messages import render
+
+    found = fact_problem(fact, value)
+    return render(found[0], "en", **found[1]) if found else None
 
 
 def _num(x: float) -> str:

@@ -16,6 +16,8 @@ from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 CODE = r"^[a-z][a-z0-9_]*$"
 RULE_ID = r"^[a-z0-9][a-z0-9-]{1,63}$"
+MAX_RULES = 200  # rules in one need file
+MAX_FACTS = 64  # facts in one need file
 
 # --- file schema (pydantic) -----------------------------------------------------------
 
@@ -71,8 +73,8 @@ class CommonFileIn(Strict):
 class NeedFileIn(Strict):
     need: str = Field(pattern=CODE)
     name: TextIn
-    facts: dict[str, FactIn]
-    rules: list[RuleIn] = Field(min_length=1)
+    facts: dict[str, FactIn] = Field(max_length=MAX_FACTS)
+    rules: list[RuleIn] = Field(min_length=1, max_length=MAX_RULES)
 
 
 # --- YAML with positions --------------------------------------------------------------

@@ -19,7 +19,8 @@ from typing import Any
 from triage.catalog.model import EMPTY_CATALOG, Catalog, Provider
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
-from triage.engine.analysis import check_rule_files
+from triage.engine.analysis import check_rule_files, refused_by_engine
+from triage.engine.durable import EngineRefused
 from triage.errors import AuthError, InvalidCaseError, NotFoundError, TriageError
 from triage.rules.model import Locale, RuleSet
 from triage.store.ports import (
@@ -137,7 +138,10 @@ class Service:
         """The version the files would have; RuleFileError naming file and line otherwise.
         The files are compiled too, so a set the engine refuses is never called valid."""
         rules = check_rule_files(files, root=root)
-        self._make_triage(rules, EMPTY_CATALOG)
+        try:
+            self._make_triage(rules, EMPTY_CATALOG)
+        except EngineRefused as exc:
+            raise refused_by_engine(rules, exc) from None
         return rules.version
 
     def publish_rules(
@@ -221,13 +225,14 @@ class Service:
     ) -> Feedback:
         rules = self.current.rules
         if expected_service is not None and expected_service not in rules.services:
-            raise InvalidCaseError("expected_service", f"unknown service {expected_service!r}")
+            raise InvalidCaseError("expected_service", "unknown_code", what="service")
         if expected_urgency is not None and expected_urgency not in rules.urgencies:
-            raise InvalidCaseError("expected_urgency", f"unknown urgency {expected_urgency!r}")
+            raise InvalidCaseError("expected_urgency", "unknown_code", what="urgency")
         if verdict == "misrouted" and expected_service is None:
-            raise InvalidCaseError(
-                "expected_service", "a misrouted decision needs the service it should have had"
-            )
+            raise InvalidCaseError("expected_service", "misrouted_needs_service")
+        if verdict == "correct" and (expected_service or expected_urgency):
+            field = "expected_service" if expected_service else "expected_urgency"
+            raise InvalidCaseError(field, "correct_has_no_expected")
         if self.audit.get(decision_id) is None:
             raise NotFoundError(f"no decision {decision_id}")
         return self.audit.add_feedback(
@@ -241,7 +246,7 @@ class Service:
         (a reference list, not the impartial order of a decision)."""
         triage = self.current
         if service is not None and service not in triage.rules.services:
-            raise InvalidCaseError("service", f"unknown service {service!r}")
+            raise InvalidCaseError("service", "unknown_code", what="service")
         found = [
             p
             for p in triage.catalog.providers

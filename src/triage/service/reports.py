@@ -44,10 +44,11 @@ def exposure(service: Service, start: datetime | None, end: datetime | None) -> 
 
 
 def misrouted_scenarios(service: Service) -> list[tuple[int, dict[str, Any]]]:
-    """(feedback id, scenario) for each misrouted decision: the expectation is what staff
-    said the decision should have been."""
+    """(feedback id, scenario) for each decision whose latest verdict is misrouted: the
+    expectation is what staff said it should have been. A later verdict supersedes."""
+    latest = {fb.decision_id: fb for fb in service.audit.feedback()}  # in id order
     out = []
-    for fb in service.audit.feedback("misrouted"):
+    for fb in (f for f in latest.values() if f.verdict == "misrouted"):
         stored = service.audit.get(fb.decision_id)
         if stored is None or fb.expected_service is None:
             continue

@@ -145,7 +145,7 @@ class InMemoryKeyStore:
 
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         if role not in ROLES:
-            raise InvalidCaseError("role", f"unknown role {role!r}")
+            raise InvalidCaseError("role", "unknown_code", what="role")
         key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
         info = KeyInfo(key_id, role, label, now(), False)
         self._keys[key_id] = (info, hashlib.sha256(secret.encode()).hexdigest())

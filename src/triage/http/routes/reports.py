@@ -29,16 +29,22 @@ def exposure(
 ) -> ExposureOut:
     """First-position share and position-weighted exposure per provider and ownership type,
     with what equal chance within each tie group would give."""
-    return ExposureOut.model_validate(
-        reports.exposure(service, _time("from", start), _time("to", end)).as_dict()
-    )
+    begin, finish = _time("from", start), _time("to", end)
+    if begin is not None and finish is not None and begin > finish:
+        raise InvalidCaseError("from", "from_after_to")
+    return ExposureOut.model_validate(reports.exposure(service, begin, finish).as_dict())
 
 
 def _time(field: str, value: str | None) -> datetime | None:
+    """An aware time between the years 1900 and 9999 (also after moving to UTC)."""
     if value is None:
         return None
     try:
         t = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidCaseError(field, f"not an ISO 8601 date or time: {value!r}") from None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+        t = t if t.tzinfo else t.replace(tzinfo=UTC)
+        t = t.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidCaseError(field, "bad_time") from None
+    if not 1900 <= t.year <= 9999:
+        raise InvalidCaseError(field, "bad_time")
+    return t

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -30,9 +29,7 @@ async def triage_case(
 ) -> Decision:
     """Decide a case. The case's `locale` wins over `Accept-Language`; Finnish by default.
     Invalid input is answered 422 naming the field, and nothing is stored."""
-    body = await request.body()
-    try:
-        raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidCaseError("body", f"not valid JSON: {exc}") from None
+    if not hasattr(request.state, "json"):  # the body guard parsed any body there was
+        raise InvalidCaseError("body", "required")
+    raw = request.state.json
     return await run_in_threadpool(service.decide, raw, locale=header_locale, key_id=key.id)

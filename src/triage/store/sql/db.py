@@ -28,10 +28,15 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_timeout=POOL_TIMEOUT,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": _pg_options(url)},
+        )
     try:
         migrate(engine)
     except SQLAlchemyError as exc:
@@ -39,11 +44,26 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# A database that does not answer is a 503 within seconds, never a hang.
+CONNECT_TIMEOUT = 3  # seconds to open a connection
+POOL_TIMEOUT = 3  # seconds to wait for a pooled connection
+STATEMENT_TIMEOUT_MS = 5000  # a statement the server runs longer than this is cancelled
+
+
+def _pg_options(url: str) -> str:
+    """libpq `options`: the URL's own (e.g. a search_path) plus the timeouts."""
+    from urllib.parse import parse_qs, urlsplit
+
+    own = parse_qs(urlsplit(url).query).get("options", [""])[0]
+    timeouts = f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout=3000"
+    return f"{own} {timeouts}".strip()
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 

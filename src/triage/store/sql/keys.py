@@ -32,7 +32,7 @@ class SqlKeyStore:
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         """A new key; the returned secret string is never stored and cannot be shown again."""
         if role not in ROLES:
-            raise InvalidCaseError("role", f"unknown role {role!r}")
+            raise InvalidCaseError("role", "unknown_code", what="role")
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
