@@ -160,3 +160,24 @@ def test_a_rule_the_engine_refuses_is_named_by_file_and_line(
         assert r.status_code == 400, r.text
         error = r.json()["error"]
         assert error["file"].endswith("needs/anticoagulation.yaml") and error["line"], error
+
+
+def test_concurrent_reloads_never_fail_with_a_5xx(
+    client: TestClient, keys: dict[str, str], settings: Settings
+) -> None:
+    import threading
+
+    base = read_rule_files(settings.rules_dir)
+    statuses: list[int] = []
+
+    def reload(n: int) -> None:
+        files = replace("needs/dental.yaml", PAIN, f"{{fact: pain, ge: {5 + n % 5}}}")(base)
+        r = client.post("/v1/rules/reload", json={"files": files}, headers=auth(keys["author"]))
+        statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=reload, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(statuses) == 8 and set(statuses) == {200}, statuses

@@ -22,7 +22,9 @@ from triage.strict import Problem, first_problem
 
 MAX_ITEMS = 16
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
-_HETU = re.compile(r"(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![0-9A-Za-z])", re.I)
+IDENTITY_CODE = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![0-9A-Za-z])", re.I
+)
 
 FactValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
@@ -57,11 +59,11 @@ def find_identity_code(value: Any, path: str = "") -> str | None:
     """The path of the first string or key that looks like a henkilötunnus, or None. Keys
     are named by position (`facts.#2`), so the path never repeats the code itself."""
     if isinstance(value, str):
-        return (path or "body") if _HETU.search(value) else None
+        return (path or "body") if IDENTITY_CODE.search(value) else None
     if isinstance(value, Mapping):
         for position, (k, v) in enumerate(value.items(), start=1):
             key = str(k)
-            if _HETU.search(key):
+            if IDENTITY_CODE.search(key):
                 return join(path, f"#{position}")
             found = find_identity_code(v, join(path, key_name(key, position)))
             if found:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import threading
 from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, bindparam, func, insert, text
+from sqlalchemy import DateTime, Engine, bindparam, func, text
 from sqlalchemy import select as sql_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from triage.catalog.exposure import ExposureReport, Row, positions
@@ -22,9 +23,14 @@ from triage.store.sql.tables import DecisionRow, FeedbackRow, ListingRow
 _INSERT_LISTING = text(
     "INSERT INTO listing (decision_id, rank, created_at, provider_id, ownership, first, "
     "expected_first, exposure, expected_exposure) VALUES (:decision_id, :rank, :created_at, "
-    ":provider_id, :ownership, :first, :expected_first, :exposure, :expected_exposure)"
+    ":provider_id, :ownership, :first, :expected_first, :exposure, :expected_exposure) "
+    "ON CONFLICT DO NOTHING"
 ).bindparams(bindparam("created_at", type_=DateTime(timezone=True)))
-RECORD_ATTEMPTS = 5  # ~1.5 s of retries before a decision is refused for want of an audit row
+RECORD_ATTEMPTS = 5  # retries while the deadline allows, before a decision is refused
+RECORD_DEADLINE = 2.5  # seconds; the request then answers 503 with no decision
+# The server refuses a commit that arrives after this much of the deadline (trigger in 0004),
+# so a row can never be committed after its caller was told 503.
+COMMIT_BY = timedelta(seconds=RECORD_DEADLINE - 0.5)
 
 
 def _now() -> datetime:
@@ -42,11 +48,20 @@ class SqlAuditLog:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        self._insert_decision = dialect.insert(DecisionRow)
 
-    @storage_errors(attempts=RECORD_ATTEMPTS)
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
         created = _now()
+        self._record(decision, case, key_id, created)
+
+    @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
+    def _record(
+        self, decision: Decision, case: dict[str, Any], key_id: str | None, created: datetime
+    ) -> None:
+        """Idempotent: a retry after a commit whose answer was lost finds the row there."""
         row = dict(
+            commit_by=created + COMMIT_BY,
             id=decision.decision_id,
             created_at=created,
             key_id=key_id,
@@ -68,7 +83,7 @@ class SqlAuditLog:
             for p in positions(shown, owners)
         ]
         with self._write_lock, self._engine.begin() as conn:
-            conn.execute(insert(DecisionRow).values(**row))
+            conn.execute(self._insert_decision.values(**row).on_conflict_do_nothing())
             if listed:
                 conn.execute(_INSERT_LISTING, listed)
 

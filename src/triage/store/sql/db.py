@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import create_engine
 
 from triage.errors import StorageError
+from triage.store.sql.deadlines import WATCHDOGS, Watchdog
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATED: set[str] = set()
@@ -33,10 +35,12 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(
             url,
-            pool_pre_ping=True,
             pool_timeout=POOL_TIMEOUT,
             connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": _pg_options(url)},
         )
+        watchdog = Watchdog()
+        watchdog.watch(engine)  # pings on checkout, under the caller's deadline
+        WATCHDOGS[id(engine)] = watchdog
     try:
         migrate(engine)
     except SQLAlchemyError as exc:
@@ -45,8 +49,9 @@ def make_engine(url: str) -> Engine:
 
 
 # A database that does not answer is a 503 within seconds, never a hang.
-CONNECT_TIMEOUT = 3  # seconds to open a connection
-POOL_TIMEOUT = 3  # seconds to wait for a pooled connection
+CONNECT_TIMEOUT = 2  # seconds to open a connection
+POOL_TIMEOUT = 2  # seconds to wait for a pooled connection
+CALL_DEADLINE = 1.5  # seconds an adapter call may take, retries included
 STATEMENT_TIMEOUT_MS = 5000  # a statement the server runs longer than this is cancelled
 
 
@@ -90,24 +95,40 @@ R = TypeVar("R")
 
 
 def storage_errors(
-    attempts: int = 1, pause: float = 0.1, *, retry_conflicts: bool = False
+    attempts: int = 1,
+    pause: float = 0.1,
+    *,
+    retry_conflicts: bool = False,
+    deadline: float = CALL_DEADLINE,
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run an adapter method, retrying a lost connection `attempts` times (pause doubling),
-    and turn any database error into StorageError: driver errors never leave an adapter.
-    With `retry_conflicts`, a write that lost a race (IntegrityError) is tried again too."""
+    """Run an adapter method (its `self._engine` is the engine) within `deadline` seconds,
+    retrying a lost connection up to `attempts` times while time is left, and turn any
+    database error into StorageError: driver errors never leave an adapter. With
+    `retry_conflicts`, a write that lost a race (IntegrityError) is tried again too."""
 
     def wrap(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            for attempt in range(attempts):
-                try:
-                    return fn(*args, **kwargs)
-                except IntegrityError:
-                    if not retry_conflicts or attempt + 1 == attempts:
-                        raise StorageError("the database refused a conflicting write") from None
-                except SQLAlchemyError:
-                    if attempt + 1 < attempts:
-                        time.sleep(pause * 2**attempt)
+            engine = getattr(args[0], "_engine", None)
+            watchdog = WATCHDOGS.get(id(engine))
+            limit = watchdog.limit(deadline) if watchdog else contextlib.nullcontext(0.0)
+            with limit:
+                stop = time.monotonic() + deadline
+                for attempt in range(attempts):
+                    try:
+                        return fn(*args, **kwargs)
+                    except IntegrityError:
+                        if not retry_conflicts or attempt + 1 == attempts:
+                            raise StorageError("the database refused a conflicting write") from None
+                    except SQLAlchemyError:
+                        wait = pause * 2**attempt
+                        # a retry may have to open a connection, which no watchdog can cut
+                        if (
+                            attempt + 1 == attempts
+                            or time.monotonic() + wait + CONNECT_TIMEOUT > stop
+                        ):
+                            break
+                        time.sleep(wait)
             raise StorageError("the database is unavailable")
 
         return run

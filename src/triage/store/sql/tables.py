@@ -52,6 +52,7 @@ class DecisionRow(SQLModel, table=True):
     locale: str = Field(max_length=2)
     case_json: str
     decision_json: str
+    commit_by: datetime | None = None  # PostgreSQL refuses a later commit (migration 0004)
 
 
 class FeedbackRow(SQLModel, table=True):
