@@ -13,6 +13,7 @@ from triage.authoring.scenarios import (
     run_scenarios,
 )
 from triage.domain.triage import Triage
+from triage.rules.model import RuleSet
 
 SCENARIOS = load_scenarios([SCENARIOS_DIR])
 
@@ -50,14 +51,37 @@ def test_policy_rows_and_boundaries_are_covered() -> None:
     assert {17, 18, 64, 65} <= ages
 
 
-def test_red_flag_scenario_for_every_need() -> None:
+def test_red_flag_scenario_for_every_need(rules: RuleSet) -> None:
     needs = {s.case["need"] for s in SCENARIOS if s.case.get("red_flags")}
-    assert needs == {"non_medical", "chronic_care", "dental", "anticoagulation"}
+    assert needs == set(rules.needs)
+    v2_flag = {
+        s.case["need"]
+        for s in SCENARIOS
+        if "saddle_numbness_or_incontinence" in s.case.get("red_flags", [])
+    }
+    assert len(v2_flag) >= 3  # the new red flag on several needs
 
 
-def test_missing_information_scenario_for_every_need() -> None:
+def test_missing_information_scenario_for_every_need(rules: RuleSet) -> None:
     needs = {s.case["need"] for s in SCENARIOS if s.expect.status == "needs_information"}
-    assert needs == {"non_medical", "chronic_care", "dental", "anticoagulation"}
+    assert needs == set(rules.needs)
+
+
+def test_v2_boundaries_are_pinned() -> None:
+    seen = {
+        (s.case["need"], code, value)
+        for s in SCENARIOS
+        for code, value in {**s.case.get("facts", {}), **s.case["client"]}.items()
+    }
+    for need, code, values in [
+        ("physiotherapy", "duration_weeks", (12, 13)),
+        ("first_contact", "fever_days", (2, 3)),
+        ("family", "child_age", (6, 7)),
+        ("discharge", "age", (74, 75)),
+        ("multi_service", "services_in_use", (2, 3)),
+    ]:
+        for value in values:
+            assert (need, code, value) in seen, (need, code, value)
 
 
 def test_a_wrong_expectation_fails_with_a_readable_diff(engine_triage: Triage) -> None:

@@ -161,7 +161,8 @@ def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
         "default": 0,
         "unit": None,
     }
-    assert len(needs["red_flags"]) == 8 and needs["urgencies"][0]["code"] == "emergency"
+    assert len(needs["red_flags"]) == 9 and needs["urgencies"][0]["code"] == "emergency"
+    assert len(needs["needs"]) == 10  # routing policy v2
     assert client.get("/v1/needs?locale=sv", headers=h).json()["locale"] == "sv"
     services = client.get("/v1/services", headers=h).json()
     assert {"code": "lab_test", "name": "Laboratory"} in services

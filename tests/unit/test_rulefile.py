@@ -27,7 +27,9 @@ def load_error(directory: Path) -> RuleFileError:
 
 
 def test_shipped_rules_load(rules: RuleSet) -> None:
-    assert set(rules.needs) == {"non_medical", "chronic_care", "dental", "anticoagulation"}
+    v1 = {"non_medical", "chronic_care", "dental", "anticoagulation"}
+    v2 = {"physiotherapy", "care_supplies", "discharge", "multi_service", "family", "first_contact"}
+    assert set(rules.needs) == v1 | v2
     assert list(rules.urgencies) == [
         "emergency",
         "same_day",
@@ -35,7 +37,15 @@ def test_shipped_rules_load(rules: RuleSet) -> None:
         "within_2_weeks",
         "routine",
     ]
-    assert len(rules.red_flags) == 8 and len(rules.services) == 23
+    assert len(rules.red_flags) == 9 and len(rules.services) == 23 + 13
+    assert set(rules.sectors) == set(rules.services)  # every service has a sector (v2)
+    social = {s for s, sector in rules.sectors.items() if sector == "social"}
+    assert {"social_emergency", "home_care", "case_manager", "family_counselling"} <= social
+    assert {s for s, sector in rules.sectors.items() if sector == "other"} == {
+        "kela_guidance",
+        "third_sector_activities",
+        "service_advisor",
+    }
 
 
 def test_rules_reading_client_attributes_are_justified(rules: RuleSet) -> None:

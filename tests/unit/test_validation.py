@@ -26,7 +26,7 @@ def refused(rules: RuleSet, raw: Any) -> InvalidCaseError:
         ({"red_flags": ["chest_pian"]}, "red_flags[0]", "did you mean chest_pain?"),
         ({"red_flags": ["chest_pain", "chest_pain"]}, "red_flags", "same value twice"),
         ({"facts": {"pian": 3}}, "facts.pian", "did you mean pain?"),
-        ({"facts": {"topic": "housing"}}, "facts.topic", "fact of non_medical"),
+        ({"facts": {"topic": "housing"}}, "facts.topic", "non_medical, not of dental"),
         ({"facts": {"pain": "5"}}, "facts.pain", "integer"),
         ({"facts": {"pain": True}}, "facts.pain", "integer"),
         ({"facts": {"pain": 4.5}}, "facts.pain", "integer"),

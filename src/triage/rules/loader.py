@@ -211,6 +211,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         urgencies={k: v.to_text() for k, v in common.urgencies.items()},
         services={k: v.to_text() for k, v in common.services.items()},
         listing={k: v.listing for k, v in common.services.items()},
+        sectors={k: v.sector for k, v in common.services.items() if v.sector is not None},
         red_flags={k: v.to_text() for k, v in common.red_flags.items()},
         needs=needs,
         common_rules=common_rules,

@@ -17,6 +17,7 @@ Value: TypeAlias = bool | int | float | str
 FactType = Literal["enum", "bool", "int", "number", "code"]
 Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
 ListingKind = Literal["open", "continuity", "none"]
+Sector = Literal["health", "social", "other"]
 ORDER_OPS: frozenset[str] = frozenset({"lt", "le", "gt", "ge"})
 
 
@@ -230,6 +231,7 @@ class RuleSet:
     common_rules: tuple[Rule, ...]
     version: str
     listing: Mapping[str, ListingKind] = field(default_factory=dict)
+    sectors: Mapping[str, Sector] = field(default_factory=dict)
     _rules_by_need: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
 
     def rules_for(self, need: str) -> tuple[Rule, ...]:

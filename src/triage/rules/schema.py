@@ -47,6 +47,7 @@ class ServiceIn(TextIn):
     `none` (no provider list, e.g. the emergency number)."""
 
     listing: Literal["open", "continuity", "none"] = "open"
+    sector: Literal["health", "social", "other"] | None = None
 
 
 class ThenIn(Strict):
