@@ -34,8 +34,9 @@ class RateLimit(logging.Filter):
 
 
 def install() -> None:
-    """Rate-limit the loggers that report accept() and connection errors."""
-    for name in ("asyncio", "uvicorn.error"):
+    """Rate-limit the loggers that can repeat one line per request or per poll: accept()
+    and connection errors, and the service's own "database unavailable" warnings."""
+    for name in ("asyncio", "uvicorn.error", "triage", "triage.http", "triage.store"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RateLimit) for f in logger.filters):
             logger.addFilter(RateLimit())
