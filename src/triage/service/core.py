@@ -128,6 +128,14 @@ class Service:
             return old.with_catalog(catalog)
         return self._make_triage(self._stored_rules(rules_version), catalog)
 
+    def triage_for(self, rules_version: str, catalog_version: str) -> Triage:
+        """A Triage on stored versions, active or not (replay uses it)."""
+        rules = self._stored_rules(rules_version)
+        catalog = self.catalogs.get(catalog_version)
+        if catalog is None:
+            raise NotFoundError(f"catalog version {catalog_version} is not stored")
+        return self._make_triage(rules, catalog)
+
     def _stored_rules(self, version: str) -> RuleSet:
         files = self.rules.get(version)
         if files is None:

@@ -27,11 +27,7 @@ def replay(service: Service, decision_id: str) -> Replay:
     if stored is None:
         raise NotFoundError(f"no decision {decision_id}")
     old = stored.decision
-    rules = service._stored_rules(old.rules_version)
-    catalog = service.catalogs.get(old.catalog_version)
-    if catalog is None:
-        raise NotFoundError(f"catalog version {old.catalog_version} is not stored")
-    triage = service._make_triage(rules, catalog)
+    triage = service.triage_for(old.rules_version, old.catalog_version)
     again = triage.decide_case(triage.validate(stored.case), locale=old.locale, seed=old.seed)
     again = again.model_copy(update={"decision_id": old.decision_id})
     a, b = old.model_dump(), again.model_dump()
