@@ -156,11 +156,14 @@ def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
         "type": "int",
         "question": "How strong is the pain on a scale of 0 to 10?",
         "values": None,
+        "options": None,
         "min": 0,
         "max": 10,
         "default": 0,
         "unit": None,
     }
+    raw = client.get("/v1/needs", headers=h).text  # integer bounds are integers, not 0.0
+    assert '"min":0,"max":10' in raw and '"min":0.0' not in raw
     assert len(needs["red_flags"]) == 9 and needs["urgencies"][0]["code"] == "emergency"
     assert len(needs["needs"]) == 10  # routing policy v2
     assert client.get("/v1/needs?locale=sv", headers=h).json()["locale"] == "sv"
@@ -177,6 +180,37 @@ def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "service"
     bad = client.get("/v1/providers?municipality=Jyväskylä", headers=h)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "municipality"
+
+
+def test_needs_serve_option_labels_in_three_languages(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    h = auth(keys["frontline"])
+    by_locale = {
+        loc: client.get(f"/v1/needs?locale={loc}", headers=h).json() for loc in ("fi", "sv", "en")
+    }
+    for loc, body in by_locale.items():
+        for need in body["needs"]:
+            for fact in need["facts"]:
+                if fact["type"] != "enum":
+                    assert fact["options"] is None
+                    continue
+                assert [o["code"] for o in fact["options"]] == fact["values"]
+                for option in fact["options"]:
+                    assert set(option["labels"]) == {"fi", "sv", "en"}
+                    assert option["label"] == option["labels"][loc]
+                    assert option["label"] != option["code"]  # a real label, not the code
+    request = {
+        loc: next(
+            f for n in body["needs"] if n["code"] == "dental" for f in n["facts"]
+            if f["code"] == "request"
+        )
+        for loc, body in by_locale.items()
+    }
+    labels = {loc: {o["code"]: o["label"] for o in f["options"]} for loc, f in request.items()}
+    assert labels["fi"]["check_up"] == "Tarkastus"
+    assert labels["sv"]["check_up"] == "Kontroll"
+    assert labels["en"]["check_up"] == "Check-up"
 
 
 def test_exposure_report_over_stored_decisions(client: TestClient, keys: dict[str, str]) -> None:

@@ -38,6 +38,9 @@ facts:
   category:
     type: enum
     values: [a, b]
+    labels:
+      a: {fi: Aa, sv: Aa, en: Aa}
+      b: {fi: Bee, sv: Be, en: Bee}
     question: {fi: Laji?, sv: Sort?, en: Kind?}
 rules:
   - id: demo-high
@@ -157,6 +160,22 @@ def test_missing_translation(tmp_path: Path) -> None:
         and "demo.category" in finding.message
         and "sv" in finding.message
     )
+
+
+def test_missing_label_and_label_translation(tmp_path: Path) -> None:
+    (finding,) = check_directory(
+        rules_dir(tmp_path / "m", NEED.replace("      b: {fi: Bee, sv: Be, en: Bee}\n", ""))
+    )
+    assert finding.code == "missing_label" and "demo.category: no label for b" in finding.message
+    assert finding.line is not None
+    (finding,) = check_directory(
+        rules_dir(tmp_path / "t", NEED.replace("{fi: Bee, sv: Be, en: Bee}", "{fi: Bee}"))
+    )
+    assert finding.code == "missing_translation" and "category=b" in finding.message
+    (finding,) = check_directory(
+        rules_dir(tmp_path / "x", NEED.replace("      b: {fi: Bee", "      c: {fi: Cee"))
+    )
+    assert finding.severity == "error" and "'c' is not one of the values" in finding.message
 
 
 def test_unknown_reference_with_suggestion(tmp_path: Path) -> None:

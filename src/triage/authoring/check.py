@@ -130,6 +130,9 @@ def _texts(rules: RuleSet) -> Iterator[tuple[str, Text, str | None, int | None]]
         yield f"need {need.code} name", need.name, need.file, None
         for fact in need.facts.values():
             yield f"question of fact {need.code}.{fact.code}", fact.question, fact.file, fact.line
+            for value, label in fact.labels:
+                where = f"label of {need.code}.{fact.code}={value}"
+                yield where, label, fact.file, fact.line
         for rule in need.rules:
             yield f"description of rule {rule.id}", rule.description, rule.file, rule.line
     for rule in rules.common_rules:
@@ -249,6 +252,18 @@ def lint(rules: RuleSet) -> list[Finding]:
                         rule.file,
                         rule.line,
                         [rule.id],
+                    )
+                )
+        for fact in rules.needs[need].facts.values():
+            unlabelled = [v for v in fact.values if fact.label(v) is None]
+            if unlabelled:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "missing_label",
+                        f"fact {need}.{fact.code}: no label for {', '.join(unlabelled)}",
+                        fact.file,
+                        fact.line,
                     )
                 )
         used = {f for r in rules.rules_for(need) for f in facts_of(r.when)}

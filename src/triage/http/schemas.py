@@ -58,13 +58,22 @@ class Named(BaseModel):
     name: str
 
 
+class OptionOut(BaseModel):
+    """An enum value with what a person reads: `label` in the asked locale, `labels` in all."""
+
+    code: str
+    label: str
+    labels: dict[Locale, str]
+
+
 class FactOut(BaseModel):
     code: str
     type: str
     question: str
     values: list[str] | None = None
-    min: float | None = None
-    max: float | None = None
+    options: list[OptionOut] | None = None
+    min: int | float | None = None  # an integer for an int fact
+    max: int | float | None = None
     default: bool | int | float | str | None = None
     unit: str | None = None
 

@@ -117,6 +117,10 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
                 fail(f"value {v!r} must match {CODE}", "values")
     elif fin.values is not None:
         fail("only enum facts have values", "values")
+    for value in fin.labels or {}:
+        if value not in values:
+            fail(f"labels: {value!r} is not one of the values", "labels")
+    labels = tuple((v, fin.labels[v].to_text()) for v in values if fin.labels and v in fin.labels)
     if fin.type in ("int", "number"):
         if fin.min is None or fin.max is None or fin.min > fin.max:
             fail("a numeric fact needs min <= max")
@@ -129,6 +133,7 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
         type=fin.type,
         question=fin.question.to_text(),
         values=values,
+        labels=labels,
         min=fin.min,
         max=fin.max,
         unit=fin.unit,

@@ -42,6 +42,7 @@ class Fact:
     type: FactType
     question: Text
     values: tuple[str, ...] = ()
+    labels: tuple[tuple[str, Text], ...] = ()  # (enum value, label), in the order of values
     min: float | None = None
     max: float | None = None
     default: Value | None = None
@@ -49,6 +50,10 @@ class Fact:
     is_client_attribute: bool = False
     file: str | None = None
     line: int | None = None
+
+    def label(self, value: str) -> Text | None:
+        """What a person reads for an enum value, or None when the rule file gives none."""
+        return next((t for v, t in self.labels if v == value), None)
 
     @property
     def always_known(self) -> bool:

@@ -35,6 +35,7 @@ class FactIn(Strict):
     type: Literal["enum", "bool", "int", "number"]
     question: TextIn
     values: list[StrictStr] | None = None
+    labels: dict[str, TextIn] | None = None  # enum value -> what a person reads
     min: StrictInt | StrictFloat | None = None
     max: StrictInt | StrictFloat | None = None
     default: StrictBool | StrictInt | StrictFloat | StrictStr | None = None

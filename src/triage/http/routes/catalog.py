@@ -7,8 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from triage.http.deps import LocaleDep, ServiceDep, require
-from triage.http.schemas import FactOut, Named, NeedOut, NeedsOut, ProviderOut, ProvidersOut
-from triage.rules.model import Locale
+from triage.http.schemas import (
+    FactOut,
+    Named,
+    NeedOut,
+    NeedsOut,
+    OptionOut,
+    ProviderOut,
+    ProvidersOut,
+)
+from triage.rules.model import LOCALES, Fact, Locale, Text
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
 LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Accept-Language)")]
@@ -27,24 +35,37 @@ def needs(service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = N
             NeedOut(
                 code=n.code,
                 name=n.name.get(loc),
-                facts=[
-                    FactOut(
-                        code=f.code,
-                        type=f.type,
-                        question=f.question.get(loc),
-                        values=list(f.values) or None,
-                        min=f.min,
-                        max=f.max,
-                        default=f.default,
-                        unit=f.unit,
-                    )
-                    for f in n.facts.values()
-                ],
+                facts=[_fact(f, loc) for f in n.facts.values()],
             )
             for n in rules.needs.values()
         ],
         red_flags=[Named(code=c, name=t.get(loc)) for c, t in rules.red_flags.items()],
         urgencies=[Named(code=c, name=t.get(loc)) for c, t in rules.urgencies.items()],
+    )
+
+
+def _fact(f: Fact, loc: Locale) -> FactOut:
+    def bound(x: float | None) -> int | float | None:
+        return int(x) if x is not None and f.type == "int" else x
+
+    options = [
+        OptionOut(
+            code=v,
+            label=(text or Text(fi=v)).get(loc),
+            labels={lang: (text or Text(fi=v)).get(lang) for lang in LOCALES},
+        )
+        for v, text in ((v, f.label(v)) for v in f.values)
+    ]
+    return FactOut(
+        code=f.code,
+        type=f.type,
+        question=f.question.get(loc),
+        values=list(f.values) or None,
+        options=options or None,
+        min=bound(f.min),
+        max=bound(f.max),
+        default=f.default,
+        unit=f.unit,
     )
 
 
