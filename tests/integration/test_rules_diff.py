@@ -118,3 +118,45 @@ def test_cli_text_json_and_against_git(rules_copy: Path, tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.stderr
     assert "dn-severe-pain -> dn-pain-adult" in result.stdout and "non_medical" not in result.stdout
+
+
+GUMS_FACT = """  bleeding_gums:
+    type: bool
+    default: false
+    question: {fi: "Vuotavatko ikenet?", sv: "Blöder tandköttet?", en: "Do the gums bleed?"}
+"""
+GUMS_RULE = """
+  - id: dn-bleeding-gums
+    priority: 25
+    description: {fi: "Vuotavat ikenet.", sv: "Blödande tandkött.", en: "Bleeding gums."}
+    when: {fact: bleeding_gums, eq: true}
+    then: {service: dental_hygienist, urgency: routine}
+"""
+
+
+def test_a_new_fact_is_its_own_group_and_changes_nothing_while_false(
+    rules: RuleSet, rules_copy: Path
+) -> None:
+    dental = rules_copy / "needs" / "dental.yaml"
+    edit(dental, "\nfacts:\n", "\nfacts:\n" + GUMS_FACT)
+    dental.write_text(dental.read_text(encoding="utf-8").rstrip("\n") + "\n" + GUMS_RULE)
+    new = load_rules(rules_copy)
+    report = diff_rules(rules, new, SCENARIO_CASES)
+    # the fact left false (or unanswered) changes nothing; nothing reads "invalid"
+    assert report.changes == []
+    (gums,) = report.unshared
+    assert (gums.need, gums.kind, gums.fact) == ("dental", "new fact", "bleeding_gums")
+    assert gums.cases > 0 and 0 < len(gums.changes) <= gums.cases
+    for change in gums.changes:
+        assert change.case["facts"]["bleeding_gums"] is True
+        assert change.new[3] == "dn-bleeding-gums" and not change.old[0] == "invalid"
+    text = report.render()
+    assert "invalid" not in text
+    assert f"new fact dental.bleeding_gums: set in {gums.cases} cases" in text
+    assert "-> dn-bleeding-gums" in text
+    data = report.as_dict()
+    assert data["changed"] == 0 and data["unshared_facts"][0]["cases"] == gums.cases
+    # the other way round, the same fact is a removed fact
+    back = diff_rules(new, rules, SCENARIO_CASES)
+    assert back.changes == [] and [u.kind for u in back.unshared] == ["removed fact"]
+    assert back.unshared[0].cases == gums.cases

@@ -5,6 +5,12 @@ fact's representative values in either rule set (each boundary of the old and th
 thresholds, every enum value, known and missing). Small needs get the full product; large
 ones get every pair of fact values varied around each scenario of the need. Cases whose
 status, service or urgency change are listed, grouped by the rule that won before and after.
+
+A fact that only one version knows (a new or a removed question) is not a change of every
+case: each version decides the case on the facts it knows. A case that leaves such a fact
+at its neutral value (unanswered, its default, or false) is compared like any other, so a
+new fact that stays false changes nothing. A case that sets it is reported apart, in a
+"new fact" (or "removed fact") group with its counts.
 """
 
 from __future__ import annotations
@@ -13,14 +19,14 @@ import itertools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from triage.catalog.municipalities import municipality_codes
 from triage.domain.triage import Triage
 from triage.engine.analysis import ABSENT, Candidate, candidates, representative_values
 from triage.errors import InvalidCaseError
-from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, facts_of
+from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, Value, facts_of
 
 FULL_PRODUCT_LIMIT = 20_000
 Outcome = tuple[str, str | None, str | None, str | None]  # status, service, urgency, winning rule
@@ -106,6 +112,29 @@ def corpus(
     return list(out.values())
 
 
+def _unshared(old: RuleSet, new: RuleSet, need: str) -> dict[str, tuple[str, Value | None]]:
+    """Facts of `need` that only one version knows: code -> (kind, neutral value). The
+    neutral value is the fact's default, else false for a yes/no fact; unanswered always is."""
+    if need not in old.needs or need not in new.needs:
+        return {}
+    out: dict[str, tuple[str, Value | None]] = {}
+    for kind, knows, other in (("new fact", new, old), ("removed fact", old, new)):
+        for code, fact in knows.needs[need].facts.items():
+            if code not in other.needs[need].facts:
+                neutral = fact.default if fact.default is not None else None
+                out[code] = (kind, False if neutral is None and fact.type == "bool" else neutral)
+    return out
+
+
+def _known_to(rules: RuleSet, raw: dict[str, Any]) -> dict[str, Any]:
+    """The case with the facts this version does not know left out."""
+    need = rules.needs.get(raw.get("need", ""))
+    facts = raw.get("facts", {})
+    if need is None or all(f in need.facts for f in facts):
+        return raw
+    return {**raw, "facts": {f: v for f, v in facts.items() if f in need.facts}}
+
+
 def _outcome(triage: Triage, raw: dict[str, Any]) -> Outcome:
     try:
         result = triage.evaluate(triage.validate(raw))
@@ -123,59 +152,118 @@ class Change:
 
 
 @dataclass
+class UnsharedFact:
+    """Cases that set a fact only one version knows: how many, and which decide differently."""
+
+    need: str
+    kind: str  # "new fact" or "removed fact"
+    fact: str
+    cases: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+def _grouped(changes: Iterable[Change]) -> dict[tuple[str, str, str], list[Change]]:
+    grouped: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
+    for ch in changes:
+        grouped[(ch.case["need"], ch.old[3] or ch.old[0], ch.new[3] or ch.new[0])].append(ch)
+    return dict(sorted(grouped.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0])))
+
+
+@dataclass
 class DiffReport:
     old_version: str
     new_version: str
     cases: int
     changes: list[Change]
+    unshared: list[UnsharedFact] = field(default_factory=list)
 
     def groups(self) -> dict[tuple[str, str, str], list[Change]]:
-        grouped: dict[tuple[str, str, str], list[Change]] = defaultdict(list)
-        for ch in self.changes:
-            grouped[(ch.case["need"], ch.old[3] or ch.old[0], ch.new[3] or ch.new[0])].append(ch)
-        return dict(sorted(grouped.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0])))
+        return _grouped(self.changes)
 
     def as_dict(self) -> dict[str, Any]:
         def out(o: Outcome) -> dict[str, Any]:
             return {"status": o[0], "service": o[1], "urgency": o[2], "rule": o[3]}
+
+        def groups(changes: Iterable[Change]) -> list[dict[str, Any]]:
+            return [
+                {"need": need, "from": a, "to": b, "count": len(chs)}
+                for (need, a, b), chs in _grouped(changes).items()
+            ]
+
+        def listed(changes: Iterable[Change]) -> list[dict[str, Any]]:
+            return [{"case": c.case, "old": out(c.old), "new": out(c.new)} for c in changes]
 
         return {
             "old_version": self.old_version,
             "new_version": self.new_version,
             "cases": self.cases,
             "changed": len(self.changes),
-            "groups": [
-                {"need": need, "from": a, "to": b, "count": len(chs)}
-                for (need, a, b), chs in self.groups().items()
-            ],
-            "changes": [
-                {"case": c.case, "old": out(c.old), "new": out(c.new)} for c in self.changes
+            "groups": groups(self.changes),
+            "changes": listed(self.changes),
+            "unshared_facts": [
+                {
+                    "need": u.need,
+                    "kind": u.kind,
+                    "fact": u.fact,
+                    "cases": u.cases,
+                    "changed": len(u.changes),
+                    "groups": groups(u.changes),
+                    "changes": listed(u.changes),
+                }
+                for u in self.unshared
             ],
         }
 
     def render(self, shown: int = 3) -> str:
+        apart = sum(u.cases for u in self.unshared)
         lines = [
-            f"old {self.old_version} -> new {self.new_version}: {self.cases} cases, "
-            f"{len(self.changes)} change status, service or urgency"
+            f"old {self.old_version} -> new {self.new_version}: {self.cases - apart} cases on "
+            f"the facts both versions know, {len(self.changes)} change status, service or urgency"
         ]
-        for (need, a, b), changes in self.groups().items():
-            o, n = changes[0].old, changes[0].new
+        lines += _render_groups(self.changes, shown, "")
+        for u in self.unshared:
             lines.append(
-                f"{need}: {a} -> {b} ({len(changes)} cases): "
-                f"{o[1] or o[0]}/{o[2]} -> {n[1] or n[0]}/{n[2]}"
+                f"{u.kind} {u.need}.{u.fact}: set in {u.cases} cases, "
+                f"{len(u.changes)} decided differently"
             )
-            for ch in changes[:shown]:
-                example = {k: ch.case[k] for k in ("client", "facts") if k in ch.case}
-                lines.append(f"    e.g. {json.dumps(example, ensure_ascii=False)}")
+            lines += _render_groups(u.changes, shown, "  ")
         return "\n".join(lines)
+
+
+def _render_groups(changes: Iterable[Change], shown: int, indent: str) -> list[str]:
+    lines = []
+    for (need, a, b), group in _grouped(changes).items():
+        o, n = group[0].old, group[0].new
+        lines.append(
+            f"{indent}{need}: {a} -> {b} ({len(group)} cases): "
+            f"{o[1] or o[0]}/{o[2]} -> {n[1] or n[0]}/{n[2]}"
+        )
+        for ch in group[:shown]:
+            example = {k: ch.case[k] for k in ("client", "facts") if k in ch.case}
+            lines.append(f"{indent}    e.g. {json.dumps(example, ensure_ascii=False)}")
+    return lines
 
 
 def diff_rules(old: RuleSet, new: RuleSet, scenario_cases: Iterable[dict[str, Any]]) -> DiffReport:
     a, b = Triage.from_rules(old), Triage.from_rules(new)
     cases = corpus(old, new, scenario_cases)
     changes = []
+    apart: dict[tuple[str, str], UnsharedFact] = {}
+    unshared = {n: _unshared(old, new, n) for n in set(old.needs) | set(new.needs)}
     for raw in cases:
-        before, after = _outcome(a, raw), _outcome(b, raw)
-        if before[:3] != after[:3]:
-            changes.append(Change(raw, before, after))
-    return DiffReport(old.version, new.version, len(cases), changes)
+        before, after = _outcome(a, _known_to(old, raw)), _outcome(b, _known_to(new, raw))
+        changed = before[:3] != after[:3]
+        sided = unshared.get(raw.get("need", ""), {})
+        facts = raw.get("facts", {})
+        setting = next((f for f in facts if f in sided and facts[f] != sided[f][1]), None)
+        if setting is None:
+            if changed:
+                changes.append(Change(raw, before, after))
+            continue
+        need = raw["need"]
+        group = apart.setdefault((need, setting), UnsharedFact(need, sided[setting][0], setting))
+        group.cases += 1
+        if changed:
+            group.changes.append(Change(raw, before, after))
+    groups = [apart[k] for k in sorted(apart)]
+    return DiffReport(old.version, new.version, len(cases), changes, groups)
