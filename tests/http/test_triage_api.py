@@ -202,7 +202,10 @@ def test_needs_serve_option_labels_in_three_languages(
                     assert option["label"] != option["code"]  # a real label, not the code
     request = {
         loc: next(
-            f for n in body["needs"] if n["code"] == "dental" for f in n["facts"]
+            f
+            for n in body["needs"]
+            if n["code"] == "dental"
+            for f in n["facts"]
             if f["code"] == "request"
         )
         for loc, body in by_locale.items()
