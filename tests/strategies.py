@@ -75,3 +75,19 @@ def random_case(rng: random.Random, rules: RuleSet) -> dict[str, Any]:
     if rng.random() < 0.05:
         case["red_flags"] = [rng.choice(sorted(rules.red_flags))]
     return case
+
+
+@st.composite
+def contacts(draw: st.DrawFn, rules: RuleSet, red_flags: bool = True) -> dict[str, Any]:
+    """A valid contact: one client with 1 to 6 distinct needs, each drawn like a case."""
+    needs = draw(
+        st.lists(st.sampled_from(sorted(rules.needs)), min_size=1, max_size=6, unique=True)
+    )
+    drawn = [draw(cases(rules, need, red_flags=red_flags)) for need in needs]
+    items = []
+    for case in drawn:
+        item: dict[str, Any] = {"need": case["need"], "facts": case["facts"]}
+        if case.get("red_flags"):
+            item["red_flags"] = case["red_flags"]
+        items.append(item)
+    return {"client": drawn[0]["client"], "needs": items}

@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "too_big": ("saa olla enintään {max}", "får vara högst {max}", "must be at most {max}"),
     "bad_format": ("väärä muoto", "fel format", "has the wrong format"),
     "too_many": ("enintään {max} kohdetta", "högst {max} poster", "at most {max} items"),
+    "too_few": ("vähintään {min} kohde", "minst {min} post", "needs at least {min} item"),
+    "need_repeated": (
+        "sama tarve on jo kohdassa {first}: anna tarve kerran",
+        "samma behov finns redan i {first}: ange behovet en gång",
+        "is the same need as {first}: give each need once",
+    ),
     "not_one_of": (
         "pitää olla jokin näistä: {options}",
         "måste vara ett av: {options}",

@@ -1,4 +1,4 @@
-"""A generated hostile corpus against POST /v1/triage.
+"""A generated hostile corpus against POST /v1/triage, and the same as needs of a contact.
 
 Never a 5xx; nothing stored for a refused body; and no answer or log line repeats a
 henkilötunnus-like string or a submitted value (every submitted string carries the marker
@@ -106,17 +106,39 @@ def corpus() -> list[bytes]:
     return bodies
 
 
+def as_contact(body: bytes) -> bytes:
+    """The same hostile case as the second need of a contact (bodies that are not a JSON
+    case object are sent as they are)."""
+    try:
+        raw = json.loads(body)
+    except (ValueError, RecursionError):
+        return body
+    if not isinstance(raw, dict) or "client" not in raw:
+        return body
+    need = {k: v for k, v in raw.items() if k not in ("client", "locale")}
+    first = {"need": "non_medical", "facts": {"topic": "housing"}}
+    contact = {"client": raw["client"], "needs": [first, need]}
+    if "locale" in raw:
+        contact["locale"] = raw["locale"]
+    return json.dumps(contact).encode()  # escaped: lone surrogates stay as they were sent
+
+
+@pytest.mark.parametrize("path", ["/v1/triage", "/v1/contacts"])
 def test_hostile_bodies_never_5xx_never_stored_never_echoed(
-    client: TestClient, keys: dict[str, str], settings: Settings, caplog: pytest.LogCaptureFixture
+    client: TestClient,
+    keys: dict[str, str],
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
 ) -> None:
-    bodies = corpus()
+    bodies = corpus() if path == "/v1/triage" else [as_contact(b) for b in corpus()]
     assert len(bodies) >= 400
     caplog.set_level(logging.DEBUG)
     statuses: dict[int, int] = {}
     answered: set[str] = set()
     for body in bodies:
         r = client.post(
-            "/v1/triage",
+            path,
             content=body,
             headers={**auth(keys["frontline"]), "Content-Type": "application/json"},
         )
@@ -125,14 +147,18 @@ def test_hostile_bodies_never_5xx_never_stored_never_echoed(
         assert not HETU.search(r.text), r.text[:300]
         assert "ZQX" not in r.text and "Matti" not in r.text and "Virtanen" not in r.text
         if r.status_code == 200:
-            answered.add(r.json()["decision_id"])
+            answer = r.json()
+            answered |= {d["decision_id"] for d in answer.get("decisions", [answer])}
     print(f"hostile corpus: {len(bodies)} bodies, answers by status {sorted(statuses.items())}")
     with create_engine(settings.database_url).connect() as conn:
         stored = {row[0] for row in conn.execute(text("SELECT id FROM decision"))}
         texts = " ".join(
             a + b for a, b in conn.execute(text("SELECT case_json, decision_json FROM decision"))
         )
-    assert stored == answered and statuses.get(200) == len(answered) >= 1
+        texts += " ".join(
+            a + b for a, b in conn.execute(text("SELECT contact_json, answer_json FROM contact"))
+        )
+    assert stored == answered and len(answered) >= statuses.get(200, 0) >= 1
     assert not HETU.search(texts) and "ZQX" not in texts
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert not HETU.search(logged) and "ZQX" not in logged and "Matti" not in logged

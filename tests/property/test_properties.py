@@ -9,14 +9,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import RULES_DIR
 from tests.reference import reference_decide
 from tests.strategies import cases, fact_values
 from triage.domain.case import case_values, parse_case
 from triage.domain.triage import Triage
+from triage.engine.analysis import load_checked_rules
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet
 
-NEEDS = ["non_medical", "chronic_care", "dental", "anticoagulation"]
+NEEDS = sorted(load_checked_rules(RULES_DIR).needs)  # every need the shipped rules define
+DIFFERENTIAL_CASES = 600  # per need per run
+
+
+def test_the_properties_cover_all_ten_needs_of_policy_v2() -> None:
+    assert len(NEEDS) == 10 and {"physiotherapy", "first_contact", "anticoagulation"} <= set(NEEDS)
+
+
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -32,12 +41,19 @@ def codes(d: Any) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize("need", NEEDS)
 def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, need: str) -> None:
-    """Differential test: 4 x 600 = 2,400 generated cases per run, all four needs."""
+    """Differential test: at least 600 generated cases per need per run, all ten needs."""
     python = PythonEvaluator(rules)
+    seen: list[dict[str, Any]] = []
 
-    @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=DIFFERENTIAL_CASES,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+        database=None,  # no replayed examples: each run draws its own
+    )
     @given(raw=cases(rules, need))
     def check(raw: dict[str, Any]) -> None:
+        seen.append(raw)
         d = engine_triage.decide(raw)
         ref = reference_decide(rules, raw)
         assert codes(d) == (ref.status, ref.service, ref.urgency, ref.winning_rule, ref.missing)
@@ -46,6 +62,7 @@ def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, nee
         assert engine_triage.evaluator.evaluate(need, values) == python.evaluate(need, values)
 
     check()
+    assert len(seen) >= DIFFERENTIAL_CASES and {c["need"] for c in seen} == {need}
 
 
 @FAST

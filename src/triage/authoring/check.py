@@ -3,7 +3,8 @@
 Errors (the set cannot be loaded): schema and reference errors, conflicting rules of equal
 priority, a need over the engine's rule limit. Warnings: rules that can never win
 (shadowed), gaps (every fact known and no rule true), client attributes read without a
-justification, facts and services defined but never used, texts missing a translation.
+justification, facts and services defined but never used, texts missing a translation,
+enum values without a label (findings.py).
 
 Shadowing and gaps are decided by enumerating one value per region of every fact's domain
 (see analysis.py); a need whose domain product is too large is sampled, and says so.
@@ -14,10 +15,10 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
+from triage.authoring.findings import Finding as Finding
+from triage.authoring.findings import wording_findings
 from triage.engine.analysis import (
     ABSENT,
     Candidate,
@@ -31,43 +32,15 @@ from triage.errors import RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import (
     CLIENT_ATTRIBUTES,
-    LOCALES,
     Known,
     Missing,
     RuleSet,
-    Text,
     Value,
     facts_of,
     subconditions,
 )
 
-Severity = Literal["error", "warning", "info"]
 MAX_ASSIGNMENTS = 60_000
-
-
-@dataclass
-class Finding:
-    severity: Severity
-    code: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-    rules: list[str] = field(default_factory=list)
-    example: dict[str, Any] | None = None
-
-    def render(self) -> str:
-        where = (
-            f"{self.file}:{self.line}: "
-            if self.file and self.line
-            else (f"{self.file}: " if self.file else "")
-        )
-        text = f"{where}{self.severity}[{self.code}] {self.message}"
-        if self.example is not None:
-            text += f"\n    example: {self.example}"
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
 
 
 def need_domains(rules: RuleSet, need: str, *, absent_for: set[str]) -> dict[str, list[Candidate]]:
@@ -117,26 +90,6 @@ def _presence_facts(rules: RuleSet, need: str) -> set[str]:
         for c in subconditions(r.when)
         if isinstance(c, Known | Missing)
     }
-
-
-def _texts(rules: RuleSet) -> Iterator[tuple[str, Text, str | None, int | None]]:
-    for code, t in rules.services.items():
-        yield f"service {code}", t, None, None
-    for code, t in rules.urgencies.items():
-        yield f"urgency {code}", t, None, None
-    for code, t in rules.red_flags.items():
-        yield f"red flag {code}", t, None, None
-    for need in rules.needs.values():
-        yield f"need {need.code} name", need.name, need.file, None
-        for fact in need.facts.values():
-            yield f"question of fact {need.code}.{fact.code}", fact.question, fact.file, fact.line
-            for value, label in fact.labels:
-                where = f"label of {need.code}.{fact.code}={value}"
-                yield where, label, fact.file, fact.line
-        for rule in need.rules:
-            yield f"description of rule {rule.id}", rule.description, rule.file, rule.line
-    for rule in rules.common_rules:
-        yield f"description of rule {rule.id}", rule.description, rule.file, rule.line
 
 
 def lint(rules: RuleSet) -> list[Finding]:
@@ -254,18 +207,6 @@ def lint(rules: RuleSet) -> list[Finding]:
                         [rule.id],
                     )
                 )
-        for fact in rules.needs[need].facts.values():
-            unlabelled = [v for v in fact.values if fact.label(v) is None]
-            if unlabelled:
-                findings.append(
-                    Finding(
-                        "warning",
-                        "missing_label",
-                        f"fact {need}.{fact.code}: no label for {', '.join(unlabelled)}",
-                        fact.file,
-                        fact.line,
-                    )
-                )
         used = {f for r in rules.rules_for(need) for f in facts_of(r.when)}
         for code, fact in rules.needs[need].facts.items():
             if code not in used:
@@ -288,18 +229,7 @@ def lint(rules: RuleSet) -> list[Finding]:
                     f"service {code} is defined but no rule routes to it",
                 )
             )
-    for what, text, file, line in _texts(rules):
-        missing = [loc for loc in LOCALES if getattr(text, loc) is None]
-        if missing:
-            findings.append(
-                Finding(
-                    "warning",
-                    "missing_translation",
-                    f"{what} has no {', '.join(missing)} translation",
-                    file,
-                    line,
-                )
-            )
+    findings += wording_findings(rules)
     # common rules are part of every need: report each finding once
     seen: set[tuple[str, str, str | None]] = set()
     unique = []

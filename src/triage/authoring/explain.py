@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from triage.domain.case import case_values, parse_case
+from triage.domain.case import Case, case_values, parse_case
+from triage.domain.contact import ContactAnswer, Plan
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.engine.logic import Trace, trace
@@ -125,4 +127,28 @@ def explain_text(triage: Triage, raw: Any, decision: Decision) -> str:
             f"{item['priority']:>5}  {item['rule']:<34} {item['truth'].upper():<8} -> {then}{role}"
         )
         lines.extend(_lines(item["when"], 2))
+    return "\n".join(lines)
+
+
+def plan_text(plan: Plan) -> list[str]:
+    """The plan of a contact, a line per step."""
+    lines = ["PLAN:"]
+    for n, step in enumerate(plan.steps, start=1):
+        lines.append(f"  {n}. {step.need}: {step.service} / {step.urgency}")
+    for p in plan.pending:
+        lines.append(f"  not decided, {p.need}: ask {', '.join(m.fact for m in p.missing_facts)}")
+    if plan.after_emergency:
+        lines.append(f"  after the emergency: {', '.join(plan.after_emergency)}")
+    if plan.coordinator:
+        c = plan.coordinator
+        lines.append(f"  coordinator: {c.service} / {c.urgency} ({c.reason})")
+    return lines
+
+
+def explain_contact_text(triage: Triage, cases: Sequence[Case], answer: ContactAnswer) -> str:
+    """The plan, then each need explained as a case of its own."""
+    lines = [f"CONTACT with {len(cases)} needs", *plan_text(answer.plan)]
+    for i, (case, decision) in enumerate(zip(cases, answer.decisions, strict=True)):
+        lines += ["", f"=== needs[{i}]: {case.need}"]
+        lines.append(explain_text(triage, case.model_dump(exclude_none=True), decision))
     return "\n".join(lines)

@@ -78,12 +78,18 @@ class Listing:
     )
 
 
-def _eligible(p: Provider, service: str, client: Seeker) -> bool:
+def takes_clients(p: Provider, service: str, municipality: str) -> bool:
+    """The provider offers `service` to new clients living in `municipality`."""
     return (
         service in p.services
-        and client.municipality in p.municipalities
+        and municipality in p.municipalities
         and p.accepting_new_clients is not False
-        and not (client.needs_accessible_premises and p.accessible is False)
+    )
+
+
+def _eligible(p: Provider, service: str, client: Seeker) -> bool:
+    return takes_clients(p, service, client.municipality) and not (
+        client.needs_accessible_premises and p.accessible is False
     )
 
 

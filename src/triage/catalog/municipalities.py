@@ -21,3 +21,11 @@ def municipalities() -> dict[str, dict[str, str]]:
 @cache
 def municipality_codes() -> frozenset[str]:
     return frozenset(municipalities())
+
+
+# The region this service is built for: Central Finland (Keski-Suomi, region 13 in Statistics
+# Finland's classification of municipalities into regions, 2021), its 22 municipalities.
+CENTRAL_FINLAND = (
+    "077", "172", "179", "182", "216", "226", "249", "256", "265", "275", "312",
+    "410", "435", "495", "500", "592", "601", "729", "850", "892", "931", "992",
+)  # fmt: skip

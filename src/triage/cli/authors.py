@@ -19,7 +19,15 @@ from triage.authoring.scenarios import (
     report_json,
     run_scenarios,
 )
-from triage.cli.common import local_triage, rules_option, settings
+from triage.catalog.municipalities import CENTRAL_FINLAND, municipality_codes
+from triage.catalog.network import network as build_network
+from triage.cli.common import (
+    catalog_option,
+    local_triage,
+    rules_option,
+    settings,
+    triage_with_catalog,
+)
 from triage.engine.analysis import check_rule_files, load_checked_rules
 from triage.errors import RuleFileError
 from triage.rules.loader import read_rule_files
@@ -149,6 +157,35 @@ def _rules_at_revision(rev: str, rules_dir: Path) -> dict[str, str]:
     return files
 
 
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@click.option(
+    "--municipality",
+    "area",
+    multiple=True,
+    help="A municipality code (repeat it); default: the 22 of Central Finland.",
+)
+@rules_option
+@catalog_option
+def network(
+    fmt: str, area: tuple[str, ...], rules_dir: Path | None, catalog_file: Path | None
+) -> None:
+    """Providers taking new clients, per service the rules can decide and municipality.
+    Gaps (no provider) and single-provider cells are flagged; the exit code is 0 either way."""
+    triage = triage_with_catalog(rules_dir, catalog_file)
+    for code in area:
+        if code not in municipality_codes():
+            click.echo(f"error: --municipality {code}: not a municipality code", err=True)
+            sys.exit(2)
+    report = build_network(triage.rules, triage.catalog, area or CENTRAL_FINLAND)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(report.to_csv(), nl=False)
+    else:
+        click.echo(report.render())
+
+
 @click.group()
 def rules() -> None:
     """Rules versions in the database: publish, activate (roll back), export, list."""
@@ -206,4 +243,4 @@ def rules_versions() -> None:
         click.echo(f"{'*' if v.active else ' '} {v.version}  {v.stored_at:%Y-%m-%d %H:%M:%S}")
 
 
-COMMANDS = (test, check, diff, rules)
+COMMANDS = (test, check, diff, network, rules)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
-from triage.authoring.explain import explain_text, explain_tree
+from triage.authoring.explain import explain_contact_text, explain_text, explain_tree
 from triage.cli.common import (
     LOCALE,
     BadJson,
@@ -19,8 +19,14 @@ from triage.cli.common import (
     rules_option,
     triage_with_catalog,
 )
+from triage.domain.case import Case
+from triage.domain.contact import ContactAnswer
+from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale
+
+if TYPE_CHECKING:
+    from triage.service.reports import ContactReplay, Replay
 
 
 @click.command()
@@ -69,16 +75,66 @@ def decide(
 
 
 @click.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option("--locale", type=LOCALE, default=None, help="Language of texts (default fi).")
+@click.option("--seed", type=int, default=None, help="Seed for reproducible provider order.")
+@rules_option
+@catalog_option
+def plan(
+    file: str,
+    locale: str | None,
+    seed: int | None,
+    rules_dir: Path | None,
+    catalog_file: Path | None,
+) -> None:
+    """Decide one JSON contact (a client with 1 to 6 needs), or JSON Lines (one contact a
+    line): one answer a line out, with a decision per need and the plan. An invalid line
+    prints {"line", "field", "error"} naming the need's index and field; the other lines
+    still run, and the exit code is 1.
+    """
+    triage = triage_with_catalog(rules_dir, catalog_file)
+    bad = False
+    try:
+        contacts = read_cases(file)
+    except OSError as exc:
+        click.echo(f"error: {file}: {exc.strerror}", err=True)
+        sys.exit(2)
+    for index, (line, raw) in enumerate(contacts):
+        if isinstance(raw, BadJson):
+            click.echo(json.dumps({"line": line, "error": str(raw)}, ensure_ascii=False))
+            bad = True
+            continue
+        try:
+            _, cases = triage.validate_contact(raw)
+        except InvalidCaseError as exc:
+            error = {"line": line, "field": exc.field, "error": str(exc)}
+            click.echo(json.dumps(error, ensure_ascii=False))
+            bad = True
+            continue
+        seeds = None if seed is None else [seed + 10 * index + i for i in range(len(cases))]
+        answer = triage.decide_contact(cases, locale=cast(Locale | None, locale), seeds=seeds)
+        click.echo(answer.model_dump_json())
+    sys.exit(1 if bad else 0)
+
+
+@click.command()
 @click.argument("file", type=click.Path(exists=True, allow_dash=True))
 @click.option("--locale", type=LOCALE, default=None)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @rules_option
 def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> None:
-    """Show the decision and every rule of the need, each condition true/false/unknown."""
+    """Show the decision and every rule of the need, each condition true/false/unknown.
+    For a contact (a client with several needs): the plan, then each need."""
     triage = local_triage(rules_dir)
     (line, raw), *_ = read_cases(file)
+    loc = cast(Locale | None, locale)
     try:
-        decision = triage.decide(raw, locale=cast(Locale | None, locale), seed=0)
+        if isinstance(raw, dict) and "needs" in raw:
+            _, cases = triage.validate_contact(raw)
+            answer = triage.decide_contact(cases, locale=loc, seeds=[0] * len(cases))
+            _explain_contact(triage, cases, answer, fmt)
+            return
+        decision = triage.decide(raw, locale=loc, seed=0)
     except InvalidCaseError as exc:
         click.echo(f"error: {file}:{line}: {exc}", err=True)
         sys.exit(1)
@@ -90,14 +146,36 @@ def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> 
         click.echo(explain_text(triage, raw, decision))
 
 
+def _explain_contact(triage: Triage, cases: list[Case], answer: ContactAnswer, fmt: str) -> None:
+    if fmt == "text":
+        click.echo(explain_contact_text(triage, cases, answer))
+        return
+    needs = [
+        {
+            "decision": d.model_dump(),
+            "rules": explain_tree(triage, c.model_dump(exclude_none=True), d),
+        }
+        for c, d in zip(cases, answer.decisions, strict=True)
+    ]
+    document = {"plan": answer.plan.model_dump(), "needs": needs}
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
 @click.command()
 @click.argument("decision_id")
 def replay(decision_id: str) -> None:
-    """Recompute a stored decision with its own rules, catalog, seed and locale."""
+    """Recompute a stored decision, or a stored contact with its plan, with its own rules,
+    catalog, seeds and locale."""
     from triage.bootstrap import build_service
     from triage.service.reports import replay as replay_decision
+    from triage.service.reports import replay_contact
 
-    result = replay_decision(build_service(defaults=False), decision_id)
+    service = build_service(defaults=False)
+    result: Replay | ContactReplay
+    if service.audit.get(decision_id) is None and service.audit.get_contact(decision_id):
+        result = replay_contact(service, decision_id)
+    else:
+        result = replay_decision(service, decision_id)
     if result.identical:
         click.echo(f"{decision_id}: identical")
         return
@@ -107,4 +185,4 @@ def replay(decision_id: str) -> None:
     sys.exit(1)
 
 
-COMMANDS = (decide, explain, replay)
+COMMANDS = (decide, plan, explain, replay)

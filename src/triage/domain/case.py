@@ -111,7 +111,7 @@ def structure_error(problem: Problem, raw: Any) -> InvalidCaseError:
     ctx = problem.context
     kind = problem.kind
     if kind in _TYPES:
-        if problem.loc[:1] == ("facts",) and len(problem.loc) == 2:
+        if len(problem.loc) >= 2 and problem.loc[-2] == "facts":  # a fact value
             return InvalidCaseError(field, "wrong_type", type="fact_value")
         return InvalidCaseError(field, "wrong_type", type=_TYPES[kind])
     if kind == "missing":

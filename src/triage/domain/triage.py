@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from triage.catalog.listing import Listing, Seeker, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
-from triage.domain.case import Case, case_values, parse_case, resolve_locale
+from triage.domain.case import Case, Client, case_values, parse_case, resolve_locale
+from triage.domain.contact import ContactAnswer, ContactIn, Plan, make_plan, parse_contact
 from triage.domain.decision import (
     Decision,
     FiredRule,
@@ -73,12 +75,41 @@ class Triage:
     def validate(self, raw: Any) -> Case:
         """A valid case for these rules and this catalog, or InvalidCaseError naming the field."""
         case = parse_case(raw, self.rules)
-        chosen = case.client.chosen_provider
+        self._check_client(case.client)
+        return case
+
+    def validate_contact(self, raw: Any) -> tuple[ContactIn, list[Case]]:
+        """A valid contact and its needs as cases, in the order given; InvalidCaseError
+        naming the need's index and field (`needs[1].facts.pain`) otherwise."""
+        contact, cases = parse_contact(raw, self.rules)
+        self._check_client(contact.client)
+        return contact, cases
+
+    def _check_client(self, client: Client) -> None:
+        chosen = client.chosen_provider
         if chosen and self.catalog.providers and self.catalog.get(chosen) is None:
             raise InvalidCaseError(
                 "client.chosen_provider", "unknown_provider", catalog=self.catalog.version
             )
-        return case
+
+    def decide_contact(
+        self,
+        cases: Sequence[Case],
+        *,
+        locale: Locale | None = None,
+        seeds: Sequence[int] | None = None,
+    ) -> ContactAnswer:
+        """Decide each need of a validated contact as a case of its own, and plan them."""
+        decisions = [
+            self.decide_case(case, locale=locale, seed=None if seeds is None else seeds[i])
+            for i, case in enumerate(cases)
+        ]
+        return ContactAnswer(
+            contact_id=str(uuid.uuid4()), decisions=decisions, plan=self.plan(decisions)
+        )
+
+    def plan(self, decisions: Sequence[Decision]) -> Plan:
+        return make_plan(decisions, list(self.rules.urgencies), self.rules.sectors)
 
     def decide_case(
         self, case: Case, *, locale: Locale | None = None, seed: int | None = None

@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse
 from triage import __version__
 from triage.http.errors import install_error_handlers
 from triage.http.guard import BodyGuard
-from triage.http.routes import catalog, decisions, fleet, health, reports, rules, triage
-from triage.http.schemas import ErrorBody, case_schema
+from triage.http.routes import catalog, contacts, decisions, fleet, health, reports, rules, triage
+from triage.http.schemas import ErrorBody, case_schema, contact_schema
 from triage.service.core import Service
 from triage.service.watcher import Watcher
 
@@ -75,7 +75,7 @@ def create_app(
     app.state.service = service
     app.state.rules_dir = rules_dir
     install_error_handlers(app)
-    routers = (triage, catalog, decisions, reports, rules, fleet)
+    routers = (triage, contacts, catalog, decisions, reports, rules, fleet)
     for router in (r.router for r in routers):
         app.include_router(router, prefix="/v1", responses=ERRORS)
     app.include_router(health.router)
@@ -91,13 +91,15 @@ def create_app(
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
             rules_now = service.current.rules
-            body = case_schema(sorted(rules_now.needs), sorted(rules_now.red_flags))
-            op = schema["paths"]["/v1/triage"]["post"]
-            op.pop("x-case-schema", None)
-            op["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": body}},
-            }
+            codes = sorted(rules_now.needs), sorted(rules_now.red_flags)
+            for path, make in (("/v1/triage", case_schema), ("/v1/contacts", contact_schema)):
+                op = schema["paths"][path]["post"]
+                op.pop("x-case-schema", None)
+                op.pop("x-contact-schema", None)
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": make(*codes)}},
+                }
             _enums(schema, sorted(rules_now.services), list(rules_now.urgencies))
             app.openapi_schema = schema
         return app.openapi_schema

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from triage.domain.case import MAX_ITEMS, Case
+from triage.domain.contact import ContactIn
 from triage.rules.model import Locale
 
 
@@ -127,6 +128,26 @@ class ExposureOut(BaseModel):
     ownership: dict[str, ExposureRow]
 
 
+class NetworkCellOut(BaseModel):
+    service: str
+    municipality: str
+    municipality_name: str
+    listing: Literal["open", "continuity", "none"]
+    providers: int
+    flag: Literal["gap", "single"] | None
+
+
+class NetworkOut(BaseModel):
+    """Providers taking new clients per service and municipality; gaps and single-provider
+    cells flagged."""
+
+    rules_version: str
+    catalog_version: str
+    gaps: int
+    singles: int
+    cells: list[NetworkCellOut]
+
+
 class HealthOut(BaseModel):
     status: Literal["ok"]
 
@@ -158,9 +179,9 @@ class ReadyOut(BaseModel):
     catalog_version: str
 
 
-def case_schema(needs: list[str], red_flags: list[str]) -> dict[str, Any]:
-    """The Case JSON schema, inlined, with the loaded codes as enums (for the OpenAPI document)."""
-    schema = Case.model_json_schema()
+def _inlined(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema with every `$ref` replaced by its definition."""
+    schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
 
     def inline(node: Any) -> Any:
@@ -172,7 +193,24 @@ def case_schema(needs: list[str], red_flags: list[str]) -> dict[str, Any]:
             return [inline(v) for v in node]
         return node
 
-    schema = dict(inline(schema))
+    return dict(inline(schema))
+
+
+def _codes(schema: dict[str, Any], needs: list[str], red_flags: list[str]) -> None:
     schema["properties"]["need"] = {"type": "string", "enum": needs, "title": "Need"}
     schema["properties"]["red_flags"]["items"] = {"type": "string", "enum": red_flags}
+
+
+def case_schema(needs: list[str], red_flags: list[str]) -> dict[str, Any]:
+    """The Case JSON schema, inlined, with the loaded codes as enums (for the OpenAPI document)."""
+    schema = _inlined(Case)
+    _codes(schema, needs, red_flags)
+    return schema
+
+
+def contact_schema(needs: list[str], red_flags: list[str]) -> dict[str, Any]:
+    """The contact JSON schema: 1 to 6 needs, each once, with the loaded codes as enums."""
+    schema = _inlined(ContactIn)
+    _codes(schema["properties"]["needs"]["items"], needs, red_flags)
+    schema["properties"]["needs"]["minItems"] = 1
     return schema

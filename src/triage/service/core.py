@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.catalog.model import EMPTY_CATALOG, Catalog, Provider
+from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.engine.analysis import check_rule_files, refused_by_engine
@@ -129,12 +130,19 @@ class Service:
         return self._make_triage(self._stored_rules(rules_version), catalog)
 
     def triage_for(self, rules_version: str, catalog_version: str) -> Triage:
-        """A Triage on stored versions, active or not (replay uses it)."""
-        rules = self._stored_rules(rules_version)
-        catalog = self.catalogs.get(catalog_version)
+        """A Triage on stored versions, active or not (replay uses it). The served rules are
+        reused when they are the version asked for: compiling a rule set takes a while."""
+        current = self._current
+        catalog = (
+            current.catalog
+            if current is not None and current.catalog.version == catalog_version
+            else self.catalogs.get(catalog_version)
+        )
         if catalog is None:
             raise NotFoundError(f"catalog version {catalog_version} is not stored")
-        return self._make_triage(rules, catalog)
+        if current is not None and current.rules.version == rules_version:
+            return current.with_catalog(catalog)
+        return self._make_triage(self._stored_rules(rules_version), catalog)
 
     def _stored_rules(self, version: str) -> RuleSet:
         files = self.rules.get(version)
@@ -215,6 +223,28 @@ class Service:
         self.audit.record(decision, case.model_dump(exclude_none=True), key_id)
         log.info("decision %s %s", decision.decision_id, decision.status)
         return decision
+
+    def contact(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> ContactAnswer:
+        """Decide each need of a contact and plan them; every decision is recorded as its own
+        audit row with the contact's id, and the contact too, in one transaction, before the
+        answer is returned. Invalid input is refused before anything is decided."""
+        triage = self.current
+        contact, cases = triage.validate_contact(raw)
+        answer = triage.decide_contact(cases, locale=locale)
+        dumped = [c.model_dump(exclude_none=True) for c in cases]
+        self.audit.record_contact(answer, contact.model_dump(exclude_none=True), dumped, key_id)
+        log.info(
+            "contact %s: decisions %s",
+            answer.contact_id,
+            " ".join(f"{d.decision_id} {d.status}" for d in answer.decisions),
+        )
+        return answer
+
+    def stored_contact(self, contact_id: str) -> ContactAnswer:
+        stored = self.audit.get_contact(contact_id)
+        if stored is None:
+            raise NotFoundError(f"no contact {contact_id}")
+        return stored.answer
 
     def decision(self, decision_id: str) -> Decision:
         stored = self.audit.get(decision_id)

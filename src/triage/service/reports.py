@@ -3,13 +3,18 @@ as scenarios."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from triage.catalog.exposure import ExposureReport
+from triage.catalog.municipalities import CENTRAL_FINLAND, MUNICIPALITY_YEAR, municipality_codes
+from triage.catalog.network import NetworkReport
+from triage.catalog.network import network as build_network
+from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
-from triage.errors import NotFoundError
+from triage.errors import InvalidCaseError, NotFoundError
 from triage.service.core import Service
 
 
@@ -30,9 +35,55 @@ def replay(service: Service, decision_id: str) -> Replay:
     triage = service.triage_for(old.rules_version, old.catalog_version)
     again = triage.decide_case(triage.validate(stored.case), locale=old.locale, seed=old.seed)
     again = again.model_copy(update={"decision_id": old.decision_id})
-    a, b = old.model_dump(), again.model_dump()
-    diffs = [f"{k}: stored {a[k]!r}, recomputed {b[k]!r}" for k in a if a[k] != b[k]]
+    diffs = _differences(old.model_dump(), again.model_dump())
     return Replay(old, again, not diffs, diffs)
+
+
+@dataclass(frozen=True)
+class ContactReplay:
+    stored: ContactAnswer
+    recomputed: ContactAnswer
+    identical: bool
+    differences: list[str]
+
+
+def replay_contact(service: Service, contact_id: str) -> ContactReplay:
+    """Recompute a stored contact: each decision with its own rules, catalog, seed and
+    locale (and id), then the plan over them."""
+    stored = service.audit.get_contact(contact_id)
+    if stored is None:
+        raise NotFoundError(f"no contact {contact_id}")
+    old = stored.answer
+    first = old.decisions[0]
+    triage = service.triage_for(first.rules_version, first.catalog_version)
+    _, cases = triage.validate_contact(stored.contact)
+    decisions = [
+        triage.decide_case(case, locale=d.locale, seed=d.seed).model_copy(
+            update={"decision_id": d.decision_id}
+        )
+        for case, d in zip(cases, old.decisions, strict=True)
+    ]
+    again = ContactAnswer(
+        contact_id=old.contact_id, decisions=decisions, plan=triage.plan(decisions)
+    )
+    diffs = _differences(old.model_dump(), again.model_dump())
+    return ContactReplay(old, again, not diffs, diffs)
+
+
+def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return [f"{k}: stored {a[k]!r}, recomputed {b[k]!r}" for k in a if a[k] != b[k]]
+
+
+def network(service: Service, area: Sequence[str] | None = None) -> NetworkReport:
+    """Providers per service the served rules can decide and municipality (by default the
+    region's), in the served catalog; unknown municipality codes are refused."""
+    for i, code in enumerate(area or ()):
+        if code not in municipality_codes():
+            raise InvalidCaseError(
+                f"municipality[{i}]", "unknown_municipality", year=MUNICIPALITY_YEAR
+            )
+    triage = service.current
+    return build_network(triage.rules, triage.catalog, area or CENTRAL_FINLAND)
 
 
 def exposure(service: Service, start: datetime | None, end: datetime | None) -> ExposureReport:

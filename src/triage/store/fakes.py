@@ -11,6 +11,7 @@ from typing import Any
 
 from triage.catalog.exposure import ExposureReport, add_positions, positions
 from triage.catalog.model import Catalog
+from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError, NotFoundError, StorageError
 from triage.roles import ROLES, Role
@@ -18,6 +19,7 @@ from triage.store.ports import (
     Feedback,
     KeyInfo,
     Kind,
+    StoredContact,
     StoredDecision,
     Verdict,
     WorkerState,
@@ -31,6 +33,7 @@ def now() -> datetime:
 class InMemoryAuditLog:
     def __init__(self) -> None:
         self._decisions: dict[str, StoredDecision] = {}
+        self._contacts: dict[str, StoredContact] = {}
         self._feedback: list[Feedback] = []
         self.fail_writes = False  # a test switch: the database is down
 
@@ -40,6 +43,28 @@ class InMemoryAuditLog:
         if decision.decision_id in self._decisions:
             raise StorageError("decision ids are unique")
         self._decisions[decision.decision_id] = StoredDecision(decision, case, now(), key_id)
+
+    def record_contact(
+        self,
+        answer: ContactAnswer,
+        contact: dict[str, Any],
+        cases: list[dict[str, Any]],
+        key_id: str | None,
+    ) -> None:
+        if self.fail_writes:
+            raise StorageError("the audit log is unavailable; no decision was given")
+        ids = [d.decision_id for d in answer.decisions]
+        if answer.contact_id in self._contacts or any(i in self._decisions for i in ids):
+            raise StorageError("contact and decision ids are unique")
+        at = now()
+        for decision, case in zip(answer.decisions, cases, strict=True):
+            self._decisions[decision.decision_id] = StoredDecision(
+                decision, case, at, key_id, answer.contact_id
+            )
+        self._contacts[answer.contact_id] = StoredContact(answer, contact, at, key_id)
+
+    def get_contact(self, contact_id: str) -> StoredContact | None:
+        return self._contacts.get(contact_id)
 
     def get(self, decision_id: str) -> StoredDecision | None:
         return self._decisions.get(decision_id)

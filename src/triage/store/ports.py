@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 
 from triage.catalog.exposure import ExposureReport
 from triage.catalog.model import Catalog
+from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.roles import Role
 
@@ -25,6 +26,15 @@ Kind = Literal["rules", "catalog"]
 class StoredDecision:
     decision: Decision
     case: dict[str, Any]
+    created_at: datetime
+    key_id: str | None
+    contact_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredContact:
+    answer: ContactAnswer
+    contact: dict[str, Any]  # the validated input
     created_at: datetime
     key_id: str | None
 
@@ -69,7 +79,18 @@ class AuditLog(Protocol):
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
         """Store the decision (and its provider listing), or raise StorageError."""
 
+    def record_contact(
+        self,
+        answer: ContactAnswer,
+        contact: dict[str, Any],
+        cases: list[dict[str, Any]],
+        key_id: str | None,
+    ) -> None:
+        """Store the contact and each of its decisions (with the contact's id), all in one
+        transaction, or raise StorageError. `cases[i]` is the case of `answer.decisions[i]`."""
+
     def get(self, decision_id: str) -> StoredDecision | None: ...
+    def get_contact(self, contact_id: str) -> StoredContact | None: ...
     def count(self) -> int: ...
 
     def exposure(self, start: datetime | None, end: datetime | None) -> ExposureReport:

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import StringConstraints
 
 from triage.errors import InvalidCaseError
 from triage.http.deps import ServiceDep, require
-from triage.http.schemas import ExposureOut
+from triage.http.schemas import ExposureOut, NetworkOut
 from triage.service import reports
 
 # A date, optionally with a time and offset: numbers are never taken for timestamps.
@@ -33,6 +34,20 @@ def exposure(
     if begin is not None and finish is not None and begin > finish:
         raise InvalidCaseError("from", "from_after_to")
     return ExposureOut.model_validate(reports.exposure(service, begin, finish).as_dict())
+
+
+@router.get("/reports/network", response_model=NetworkOut, summary="Service network coverage")
+def network(
+    service: ServiceDep,
+    municipality: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^\d{3}$")]] | None,
+        Query(max_length=400, description="Municipality codes (default: the region's 22)"),
+    ] = None,
+) -> NetworkOut:
+    """For every service the served rules can decide and every municipality, how many
+    providers in the served catalog take new clients there: gaps (none) and cells with a
+    single provider are flagged."""
+    return NetworkOut.model_validate(reports.network(service, municipality).as_dict())
 
 
 def _time(field: str, value: str | None) -> datetime | None:

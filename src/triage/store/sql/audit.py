@@ -14,10 +14,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from triage.catalog.exposure import ExposureReport, Row, positions
+from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
-from triage.store.ports import Feedback, StoredDecision, Verdict
+from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
 from triage.store.sql.db import storage_errors
-from triage.store.sql.tables import DecisionRow, FeedbackRow, ListingRow
+from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
 
 # Compiled once: the ORM insert construct costs about a third of a record() otherwise.
 _INSERT_LISTING = text(
@@ -50,17 +51,61 @@ class SqlAuditLog:
         )
         dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
         self._insert_decision = dialect.insert(DecisionRow)
+        self._insert_contact = dialect.insert(ContactRow)
 
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
+        self._record([(decision, case)], None, key_id, _now())
+
+    def record_contact(
+        self,
+        answer: ContactAnswer,
+        contact: dict[str, Any],
+        cases: list[dict[str, Any]],
+        key_id: str | None,
+    ) -> None:
         created = _now()
-        self._record(decision, case, key_id, created)
+        first = answer.decisions[0]
+        row = dict(
+            id=answer.contact_id,
+            created_at=created,
+            key_id=key_id,
+            rules_version=first.rules_version,
+            catalog_version=first.catalog_version,
+            contact_json=json.dumps(contact, ensure_ascii=False),
+            answer_json=answer.model_dump_json(),
+        )
+        pairs = list(zip(answer.decisions, cases, strict=True))
+        self._record(pairs, row, key_id, created)
 
     @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
     def _record(
-        self, decision: Decision, case: dict[str, Any], key_id: str | None, created: datetime
+        self,
+        pairs: list[tuple[Decision, dict[str, Any]]],
+        contact: dict[str, Any] | None,
+        key_id: str | None,
+        created: datetime,
     ) -> None:
-        """Idempotent: a retry after a commit whose answer was lost finds the row there."""
-        row = dict(
+        """One transaction for the decisions (and their contact). Idempotent: a retry after
+        a commit whose answer was lost finds the rows there."""
+        contact_id = contact["id"] if contact else None
+        rows = [self._decision_row(d, case, key_id, created, contact_id) for d, case in pairs]
+        listed = [row for d, _ in pairs for row in self._listing_rows(d, created)]
+        with self._write_lock, self._engine.begin() as conn:
+            if contact is not None:
+                conn.execute(self._insert_contact.values(**contact).on_conflict_do_nothing())
+            conn.execute(self._insert_decision.on_conflict_do_nothing(), rows)
+            if listed:
+                conn.execute(_INSERT_LISTING, listed)
+
+    @staticmethod
+    def _decision_row(
+        decision: Decision,
+        case: dict[str, Any],
+        key_id: str | None,
+        created: datetime,
+        contact_id: str | None,
+    ) -> dict[str, Any]:
+        return dict(
             commit_by=created + COMMIT_BY,
             id=decision.decision_id,
             created_at=created,
@@ -75,17 +120,30 @@ class SqlAuditLog:
             locale=decision.locale,
             case_json=json.dumps(case, ensure_ascii=False),
             decision_json=decision.model_dump_json(),
+            contact_id=contact_id,
         )
+
+    @staticmethod
+    def _listing_rows(decision: Decision, created: datetime) -> list[dict[str, Any]]:
         shown = [(p.id, p.reason) for p in decision.providers]
         owners = {p.id: p.ownership for p in decision.providers}
-        listed = [
+        return [
             {"decision_id": decision.decision_id, "created_at": created, **vars(p)}
             for p in positions(shown, owners)
         ]
-        with self._write_lock, self._engine.begin() as conn:
-            conn.execute(self._insert_decision.values(**row).on_conflict_do_nothing())
-            if listed:
-                conn.execute(_INSERT_LISTING, listed)
+
+    @storage_errors()
+    def get_contact(self, contact_id: str) -> StoredContact | None:
+        with Session(self._engine) as s:
+            row = s.get(ContactRow, contact_id)
+            if row is None:
+                return None
+            return StoredContact(
+                ContactAnswer.model_validate_json(row.answer_json),
+                json.loads(row.contact_json),
+                _aware(row.created_at),
+                row.key_id,
+            )
 
     @staticmethod
     def _stored(row: DecisionRow) -> StoredDecision:
@@ -94,6 +152,7 @@ class SqlAuditLog:
             json.loads(row.case_json),
             _aware(row.created_at),
             row.key_id,
+            row.contact_id,
         )
 
     @storage_errors()

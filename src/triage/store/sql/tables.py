@@ -53,6 +53,21 @@ class DecisionRow(SQLModel, table=True):
     case_json: str
     decision_json: str
     commit_by: datetime | None = None  # PostgreSQL refuses a later commit (migration 0004)
+    contact_id: str | None = Field(default=None, index=True, max_length=36)
+
+
+class ContactRow(SQLModel, table=True):
+    """A contact with several needs: its validated input and its answer with the plan. Each
+    need's decision is its own `decision` row carrying this id."""
+
+    __tablename__ = "contact"
+    id: str = Field(primary_key=True, max_length=36)
+    created_at: datetime = Field(index=True)
+    key_id: str | None = Field(default=None, max_length=16)
+    rules_version: str = Field(max_length=64)
+    catalog_version: str = Field(max_length=64)
+    contact_json: str
+    answer_json: str
 
 
 class FeedbackRow(SQLModel, table=True):
