@@ -104,24 +104,49 @@ def _lines(node: dict[str, Any], depth: int) -> list[str]:
     return lines
 
 
+# Headings of `triage explain`, in the decision's language (codes and ids stay as they are).
+_HEADINGS: dict[str, tuple[str, str, str]] = {
+    "decided": ("PÄÄTETTY", "AVGJORT", "DECIDED"),
+    "winning": ("ratkaiseva sääntö", "avgörande regel", "winning rule"),
+    "needs_information": (
+        "TARVITAAN TIETOJA: kysy",
+        "UPPGIFTER BEHÖVS: fråga",
+        "NEEDS INFORMATION: ask",
+    ),
+    "no_rule": (
+        "ei mitään: mikään sääntö ei sovellu",
+        "inget: ingen regel gäller",
+        "nothing: no rule applies",
+    ),
+    "rules_of": (
+        "Tarpeen {need} säännöt, tärkein ensin:",
+        "Reglerna för behovet {need}, viktigaste först:",
+        "Rules of need {need}, highest priority first:",
+    ),
+    "winner": ("RATKAISI", "AVGJORDE", "WINNER"),
+    "blocking": ("ESTÄÄ", "BLOCKERAR", "BLOCKING"),
+}
+_AT = {"fi": 0, "sv": 1, "en": 2}
+
+
+def _h(code: str, locale: str, **params: str) -> str:
+    return _HEADINGS[code][_AT.get(locale, 0)].format(**params)
+
+
 def explain_text(triage: Triage, raw: Any, decision: Decision) -> str:
+    loc = decision.locale
     if decision.status == "decided":
         assert decision.service is not None
         head = (
-            f"DECIDED: {decision.service.code} / {decision.urgency} "
-            f"(winning rule {decision.winning_rule})"
+            f"{_h('decided', loc)}: {decision.service.code} / {decision.urgency} "
+            f"({_h('winning', loc)} {decision.winning_rule})"
         )
     else:
-        asked = ", ".join(m.fact for m in decision.missing_facts) or "nothing: no rule applies"
-        head = f"NEEDS INFORMATION: ask {asked}"
-    lines = [
-        head,
-        decision.explanation,
-        "",
-        f"Rules of need {decision.need}, highest priority first:",
-    ]
+        asked = ", ".join(m.fact for m in decision.missing_facts) or _h("no_rule", loc)
+        head = f"{_h('needs_information', loc)} {asked}"
+    lines = [head, decision.explanation, "", _h("rules_of", loc, need=decision.need)]
     for item in explain_tree(triage, raw, decision):
-        role = f"  <-- {item['role'].upper()}" if item["role"] else ""
+        role = f"  <-- {_h(item['role'], loc)}" if item["role"] else ""
         then = f"{item['then']['service']}/{item['then']['urgency']}"
         lines.append(
             f"{item['priority']:>5}  {item['rule']:<34} {item['truth'].upper():<8} -> {then}{role}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from triage.engine.policy import Outcome
 from triage.rules.model import Locale, RuleSet
 
@@ -13,13 +15,28 @@ _TEMPLATES: dict[str, dict[Locale, str]] = {
         "Ingen regel med högre prioritet kan gälla.",
         "en": "Rule {rule} (priority {priority}): {description} No higher-priority rule can apply.",
     },
-    "blocked": {
-        "fi": "Ei voida vielä päättää: säännöt {rules} voivat vielä soveltua, mutta niiden "
-        "tarvitsemat tiedot puuttuvat. Kysy: {questions}",
+    "blocked_one": {
+        "fi": "Vielä ei voida päättää: sääntö {rules} voi vielä soveltua, mutta siihen "
+        "tarvittavat tiedot puuttuvat. Kysy: {questions}",
+        "sv": "Kan ännu inte avgöras: regeln {rules} kan fortfarande gälla, men uppgifter "
+        "som den behöver saknas. Fråga: {questions}",
+        "en": "Cannot decide yet: rule {rules} could still apply, but facts it needs are "
+        "missing. Ask: {questions}",
+    },
+    "blocked_many": {
+        "fi": "Vielä ei voida päättää: säännöt {rules} voivat vielä soveltua, mutta niihin "
+        "tarvittavat tiedot puuttuvat. Kysy: {questions}",
         "sv": "Kan ännu inte avgöras: reglerna {rules} kan fortfarande gälla, men uppgifter "
         "som de behöver saknas. Fråga: {questions}",
         "en": "Cannot decide yet: rules {rules} could still apply, but facts they need are "
         "missing. Ask: {questions}",
+    },
+    "red_flag": {
+        "fi": "Hätämerkki: {flags}. Soita 112 heti. Hätämerkki menee kaikkien muiden "
+        "sääntöjen edelle.",
+        "sv": "Varningstecken: {flags}. Ring 112 genast. Ett varningstecken går före alla "
+        "andra regler.",
+        "en": "Warning sign: {flags}. Call 112 now. A warning sign comes before every other rule.",
     },
     "no_rule": {
         "fi": "Mikään sääntö ei sovellu tähän tilanteeseen: ohjaa alueelliseen palveluneuvontaan.",
@@ -59,15 +76,23 @@ def provider_note(code: str, locale: Locale) -> str:
     return _PROVIDER_NOTES[code][locale]
 
 
-def explanation(rules: RuleSet, need: str, result: Outcome, locale: Locale) -> str:
+def explanation(
+    rules: RuleSet, need: str, result: Outcome, locale: Locale, red_flags: Sequence[str] = ()
+) -> str:
+    """What staff can read aloud: the deciding rule, or why nothing is decided yet. A
+    red-flag decision names the warning signs."""
     if result.winner is not None:
         w = result.winner
+        if red_flags and w.urgency == "emergency" and w in rules.common_rules:
+            flags = ", ".join(rules.red_flags[f].get(locale) for f in red_flags)
+            return _TEMPLATES["red_flag"][locale].format(flags=flags)
         return _TEMPLATES["decided"][locale].format(
             description=w.description.get(locale), rule=w.id, priority=w.priority
         )
     if result.blocking:
         questions = " ".join(rules.fact(need, f).question.get(locale) for f in result.missing)
-        return _TEMPLATES["blocked"][locale].format(
+        template = "blocked_one" if len(result.blocking) == 1 else "blocked_many"
+        return _TEMPLATES[template][locale].format(
             rules=", ".join(f"{r.id} ({r.priority})" for r in result.blocking),
             questions=questions,
         )

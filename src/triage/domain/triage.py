@@ -179,5 +179,5 @@ class Triage:
             catalog_version=self.catalog.version,
             seed=seed,
             locale=loc,
-            explanation=explanation(rules, case.need, result, loc),
+            explanation=explanation(rules, case.need, result, loc, case.red_flags),
         )

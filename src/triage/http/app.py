@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from triage import __version__
 from triage.http.errors import install_error_handlers
 from triage.http.guard import BodyGuard
 from triage.http.routes import catalog, contacts, decisions, fleet, health, reports, rules, triage
 from triage.http.schemas import ErrorBody, case_schema, contact_schema
+from triage.http.staff import pages
 from triage.service.core import Service
 from triage.service.watcher import Watcher
 
@@ -67,6 +70,8 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served below from the app's own copy of Swagger UI, not a CDN
+        redoc_url=None,
         title="Client needs triage API",
         version=__version__,
         description="Rule-based needs triage for social and health service guidance. "
@@ -79,6 +84,22 @@ def create_app(
     for router in (r.router for r in routers):
         app.include_router(router, prefix="/v1", responses=ERRORS)
     app.include_router(health.router)
+    app.include_router(pages.router)
+    app.mount("/static/staff", StaticFiles(packages=[("triage.http.staff", "static")]), "staff")
+    app.mount(
+        "/static/swagger", StaticFiles(packages=[("triage.http", "static/swagger")]), "swagger"
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
     if bench_echo:
 
         @app.post("/v1/_bench/echo", include_in_schema=False)

@@ -1,5 +1,5 @@
 """Every request body passes here once, before any route: the size limit of its endpoint
-(413, announced or streamed), defensive JSON parsing (422 naming where), and requests
+(413, announced or streamed), defensive JSON parsing of API bodies (422 naming where), and requests
 that contradict themselves (two Authorization headers: 400). The parsed body is handed to
 the route in `request.state.json`, so nothing parses it a second time without the checks.
 """
@@ -62,7 +62,7 @@ class BodyGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if body:
+        if body and scope["path"].startswith("/v1/"):  # the staff page posts HTML forms
             try:
                 parsed = jsonsafe.parse(body)
             except jsonsafe.JsonProblem as problem:

@@ -167,6 +167,7 @@ class InMemoryVersions:
 class InMemoryKeyStore:
     def __init__(self) -> None:
         self._keys: dict[str, tuple[KeyInfo, str]] = {}
+        self._sessions: dict[str, tuple[str, datetime]] = {}  # token hash -> key id, last seen
 
     def create(self, role: Role, label: str = "") -> tuple[KeyInfo, str]:
         if role not in ROLES:
@@ -197,6 +198,26 @@ class InMemoryKeyStore:
 
     def list(self) -> list[KeyInfo]:
         return [info for info, _ in self._keys.values()]
+
+    def open_session(self, key_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        self._sessions[hashlib.sha256(token.encode()).hexdigest()] = (key_id, now())
+        return token
+
+    def session(self, token: str, idle: timedelta) -> KeyInfo | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = self._sessions.get(digest)
+        if found is None or now() - found[1] > idle:
+            self._sessions.pop(digest, None)
+            return None
+        key = self._keys.get(found[0])
+        if key is None or key[0].revoked:
+            return None
+        self._sessions[digest] = (found[0], now())
+        return key[0]
+
+    def close_session(self, token: str) -> None:
+        self._sessions.pop(hashlib.sha256(token.encode()).hexdigest(), None)
 
 
 class InMemoryFleet:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from triage.catalog.exposure import ExposureReport
@@ -143,6 +143,17 @@ class KeyStore(Protocol):
     def revoke(self, key_id: str) -> bool: ...
     def verify(self, presented: str) -> KeyInfo | None: ...
     def list(self) -> list[KeyInfo]: ...
+
+    # Staff-page sessions: a random token in an HttpOnly cookie stands for a key that was
+    # presented once; only the token's hash is stored, and never the key itself.
+    def open_session(self, key_id: str) -> str:
+        """A new session token for a verified key."""
+
+    def session(self, token: str, idle: timedelta) -> KeyInfo | None:
+        """The key of a live session (and the session touched), or None when the token is
+        unknown, idle longer than `idle`, signed out, or its key revoked."""
+
+    def close_session(self, token: str) -> None: ...
 
 
 class Fleet(Protocol):

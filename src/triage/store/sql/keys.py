@@ -1,11 +1,12 @@
-"""API keys: shown once at creation, stored as a SHA-256 hash, revocable."""
+"""API keys: shown once at creation, stored as a SHA-256 hash, revocable; and the staff
+page's sessions, which stand for a key presented once (only the token's hash is stored)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -14,7 +15,7 @@ from triage.errors import InvalidCaseError
 from triage.roles import ROLES, Role
 from triage.store.ports import KeyInfo
 from triage.store.sql.db import storage_errors
-from triage.store.sql.tables import ApiKeyRow
+from triage.store.sql.tables import ApiKeyRow, WebSessionRow
 
 PREFIX = "trg"
 
@@ -74,3 +75,41 @@ class SqlKeyStore:
                 KeyInfo(r.id, r.role, r.label, r.created_at, r.revoked_at is not None)  # type: ignore[arg-type]
                 for r in rows
             ]
+
+    @storage_errors()
+    def open_session(self, key_id: str) -> str:
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        with Session(self._engine) as s, s.begin():
+            s.add(
+                WebSessionRow(token_hash=_hash(token), key_id=key_id, created_at=now, last_seen=now)
+            )
+        return token
+
+    @storage_errors()
+    def session(self, token: str, idle: timedelta) -> KeyInfo | None:
+        now = datetime.now(UTC)
+        with Session(self._engine) as s, s.begin():
+            row = s.get(WebSessionRow, _hash(token))
+            if row is None:
+                return None
+            if now - _aware(row.last_seen) > idle:
+                s.delete(row)
+                return None
+            key = s.get(ApiKeyRow, row.key_id)
+            if key is None or key.revoked_at is not None:
+                return None
+            row.last_seen = now
+            s.add(row)
+            return KeyInfo(key.id, key.role, key.label, key.created_at, False)  # type: ignore[arg-type]
+
+    @storage_errors()
+    def close_session(self, token: str) -> None:
+        with Session(self._engine) as s, s.begin():
+            row = s.get(WebSessionRow, _hash(token))
+            if row is not None:
+                s.delete(row)
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive datetimes

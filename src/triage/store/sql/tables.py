@@ -35,6 +35,16 @@ class ApiKeyRow(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in staff page: the hash of the cookie's token, the key it stands for."""
+
+    __tablename__ = "web_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    key_id: str = Field(max_length=16, index=True)
+    created_at: datetime
+    last_seen: datetime
+
+
 class DecisionRow(SQLModel, table=True):
     """The audit log: one row per decision answered to a caller. Append-only."""
 

@@ -1,0 +1,206 @@
+"""First-contact staff use the page with the keyboard and mouse in a real browser: every
+state the issue names, with a screenshot of each, axe-core on the form, the result and
+the plan, and no request ever leaving 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import shot
+
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def page(browser: Any, site: dict[str, str]) -> Iterator[Any]:
+    """A fresh browser context, signed in; every request it makes is recorded."""
+    context = browser.new_context(bypass_csp=True, locale="fi-FI")  # axe is injected
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.goto(site["base"] + "/")
+    page.fill("#key", site["key"])
+    page.keyboard.press("Enter")  # keyboard only
+    page.wait_for_selector("#triage-form")
+    yield page
+    assert all(u.startswith(site["base"]) for u in page.requests), page.requests
+    context.close()
+
+
+def axe(page: Any, source: str) -> list[dict[str, Any]]:
+    page.evaluate(source)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [v for v in result["violations"] if v["impact"] in SERIOUS]
+
+
+def choose(page: Any, need: str) -> None:
+    page.check(f'input[name="need"][value="{need}"]')
+
+
+def submit(page: Any) -> None:
+    page.click("button.primary")
+    page.wait_for_selector("#result, #form-error")
+
+
+def test_form_dental_emergency_and_result(page: Any, axe_source: str) -> None:
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    assert axe(page, axe_source) == []  # the form
+    shot(page, "01_form")
+    page.fill("#age", "40")
+    choose(page, "dental")
+    page.fill('input[name="f.dental.pain"]', "8")
+    submit(page)
+    decision = page.locator("article.decision")
+    assert decision.get_attribute("data-service") == "dental_emergency"
+    assert decision.get_attribute("data-urgency") == "same_day"
+    assert "Suun terveydenhuollon päivystys" in decision.inner_text()
+    assert "Samana päivänä" in decision.inner_text()  # urgency in words, not colour only
+    assert page.evaluate("document.activeElement.id") == "result"  # focus moved
+    assert page.locator("ol.providers > li").count() >= 1
+    assert "puolueeton" in page.locator(".impartial").inner_text()
+    assert axe(page, axe_source) == []  # the result
+    shot(page, "02_dental_emergency")
+
+
+def test_warfarin_switch_asks_four_questions_then_decides(page: Any) -> None:
+    page.fill("#age", "70")
+    choose(page, "anticoagulation")
+    page.select_option('select[name="f.anticoagulation.current_drug"]', "warfarin")
+    page.select_option('select[name="f.anticoagulation.request"]', "switch_to_doac")
+    submit(page)
+    decision = page.locator("article.decision")
+    assert decision.get_attribute("data-status") == "needs_information"
+    inline = page.locator("#result .question.missing")
+    assert inline.count() == 4
+    shot(page, "03_warfarin_questions")
+    for i in range(4):  # answer each inline question "no"
+        inline.nth(i).locator('input[value="false"]').check()
+    page.fill('input[name="f.anticoagulation.egfr"]', "70")
+    page.click("#result button[type=submit]")
+    page.wait_for_selector("#result")
+    decision = page.locator("article.decision")
+    assert decision.get_attribute("data-status") == "decided"
+    # every earlier answer was kept
+    assert page.input_value('select[name="f.anticoagulation.current_drug"]') == "warfarin"
+    assert page.input_value("#age") == "70"
+    shot(page, "04_warfarin_decided")
+
+
+def test_red_flag_shows_the_emergency_instruction_first(page: Any) -> None:
+    page.fill("#age", "55")
+    page.check('input[name="red_flag"][value="chest_pain"]')
+    choose(page, "dental")
+    submit(page)
+    article = page.locator("article.decision")
+    assert article.get_attribute("data-urgency") == "emergency"
+    first = article.locator(":scope > *:not(h3)").first
+    assert "112" in first.inner_text() and "Rintakipu" in first.inner_text()
+    assert "Rintakipu" in page.locator(".why").inner_text()  # the explanation names it
+    shot(page, "05_red_flag")
+
+
+def test_contact_with_three_needs_shows_plan_with_coordinator(page: Any, axe_source: str) -> None:
+    page.fill("#age", "80")
+    for need in ("dental", "non_medical", "physiotherapy"):
+        choose(page, need)
+    page.fill('input[name="f.dental.pain"]', "5")
+    page.select_option('select[name="f.non_medical.topic"]', "housing")
+    page.fill('input[name="f.physiotherapy.duration_weeks"]', "4")
+    submit(page)
+    plan = page.locator(".plan")
+    assert plan.locator("ol.steps > li").count() == 3
+    assert "Koordinointi" in plan.locator(".coordinator").inner_text()
+    assert page.locator("article.decision").count() == 3
+    assert axe(page, axe_source) == []  # the plan
+    shot(page, "06_contact_plan")
+
+
+def test_language_switch_to_swedish_and_english(page: Any) -> None:
+    page.click('a[hreflang="sv"]')
+    page.wait_for_selector('html[lang="sv"]')
+    assert "Varningstecken" in page.locator(".red-flags legend").inner_text()
+    assert "Tandvård" in page.content() or "tandvård" in page.content()
+    shot(page, "07_swedish")
+    page.click('a[hreflang="en"]')
+    page.wait_for_selector('html[lang="en"]')
+    assert "Warning signs" in page.locator(".red-flags legend").inner_text()
+    page.fill("#age", "40")
+    choose(page, "dental")
+    page.select_option('select[name="f.dental.request"]', "check_up")
+    assert page.locator('select[name="f.dental.request"] option:checked').inner_text() == "Check-up"
+    submit(page)
+    assert "Dental" in page.locator("article.decision").inner_text()
+
+
+def test_marking_a_decision_misrouted_stores_feedback(page: Any, site: dict[str, str]) -> None:
+    page.fill("#age", "40")
+    choose(page, "dental")
+    page.fill('input[name="f.dental.pain"]', "8")
+    submit(page)
+    decision_id = page.locator("article.decision details code").last.text_content()
+    form = page.locator("form.feedback")
+    form.locator('input[value="misrouted"]').check()
+    form.locator('select[name="expected_service"]').select_option("dental_booking")
+    form.locator('select[name="expected_urgency"]').select_option("within_3_days")
+    form.locator("button").click()
+    page.wait_for_selector("#notice")
+    assert "Palaute tallennettu" in page.locator("#notice").inner_text()
+    shot(page, "08_feedback_saved")
+    engine = sa.create_engine(site["db"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT verdict, expected_service, expected_urgency FROM feedback "
+                "WHERE decision_id = :d"
+            ),
+            {"d": decision_id},
+        ).all()
+    engine.dispose()
+    assert rows == [("misrouted", "dental_booking", "within_3_days")]
+
+
+def test_after_sign_out_nothing_is_usable_or_left_behind(page: Any, site: dict[str, str]) -> None:
+    page.fill("#age", "40")
+    choose(page, "dental")
+    page.fill('input[name="f.dental.pain"]', "6")
+    submit(page)
+    visited = [page.url]
+    page.click("form.signout button")
+    page.wait_for_selector("#key")
+    visited.append(page.url)
+    storage = page.evaluate("[localStorage.length, sessionStorage.length]")
+    assert storage == [0, 0]
+    cookies = page.context.cookies()
+    assert [c for c in cookies if c["name"] == "triage_session"] == []
+    assert all("pain" not in c["value"] and "dental" not in c["value"] for c in cookies)
+    for url in visited + page.requests:
+        assert "pain" not in url and "dental" not in url and "age=" not in url, url
+    page.goto(site["base"] + "/")
+    assert page.locator("#key").count() == 1 and page.locator("#triage-form").count() == 0
+    again = page.context.request.post(
+        site["base"] + "/", form={"age": "40", "municipality": "179", "need": "dental"}
+    )
+    assert again.status == 401 and "triage-form" not in again.text()
+    shot(page, "09_signed_out")
+
+
+def test_docs_load_with_no_request_leaving_the_machine(browser: Any, site: dict[str, str]) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(site["base"] + "/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "Client needs triage API" in page.locator(".swagger-ui .info .title").inner_text()
+    shot(page, "10_docs_offline")
+    context.close()
+    assert urls and all(u.startswith(site["base"]) for u in urls), urls
+    assert httpx.get(site["base"] + "/redoc").status_code == 404  # ReDoc would load a CDN

@@ -1,0 +1,92 @@
+"""The staff page without a browser: sign-in and its cookie, the session's limits, what
+the answers carry (no-store, CSP), and that no case value reaches a log line."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from triage.service.core import Service
+from triage.service.staff import signed_in
+
+FORM = {"ui": "en", "age": "40", "municipality": "179", "need": "dental", "f.dental.pain": "8"}
+
+
+def sign_in(client: TestClient, key: str) -> str:
+    r = client.post("/sign-in", data={"key": key, "ui": "fi"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/?lang=fi"
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    token = r.cookies["triage_session"]
+    client.cookies.set("triage_session", token)
+    return token
+
+
+def test_sign_in_decide_and_sign_out(
+    client: TestClient, keys: dict[str, str], service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    first = client.get("/")
+    assert first.status_code == 200 and 'id="key"' in first.text and 'lang="fi"' in first.text
+    assert first.headers["cache-control"] == "no-store"
+    assert "default-src 'self'" in first.headers["content-security-policy"]
+    token = sign_in(client, keys["frontline"])
+    assert token not in keys["frontline"] and keys["frontline"] not in token
+    before = service.audit.count()
+    r = client.post("/", data=FORM)
+    assert r.status_code == 200 and 'data-service="dental_emergency"' in r.text
+    assert service.audit.count() == before + 1
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "f.dental" not in logged and "pain" not in logged  # decision ids only
+    invalid = client.post("/", data={**FORM, "f.dental.pain": "11"})
+    assert invalid.status_code == 422 and "facts.pain" in invalid.text
+    assert 'class="question invalid"' in invalid.text and service.audit.count() == before + 1
+    none = client.post("/", data={**FORM, "need": []})
+    assert none.status_code == 422 and "Choose at least one need" in none.text
+    out = client.post("/sign-out", data={"ui": "en"})
+    assert out.status_code == 200 and "You have signed out" in out.text
+    assert signed_in(service, token) is None
+    client.cookies.set("triage_session", token)  # an old cookie no longer works
+    again = client.post("/", data=FORM)
+    assert again.status_code == 401 and 'id="key"' in again.text
+    assert service.audit.count() == before + 1
+
+
+def test_only_staff_keys_sign_in_and_bad_keys_are_refused(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    assert client.post("/sign-in", data={"key": keys["auditor"]}).status_code == 403
+    assert client.post("/sign-in", data={"key": "trg_nope_nope"}).status_code == 401
+    assert client.post("/sign-in", data={"key": ""}).status_code == 401
+    assert "triage_session" not in client.cookies
+    assert client.post("/", data=FORM).status_code == 401
+
+
+def test_session_ends_when_idle_or_when_the_key_is_revoked(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    token = sign_in(client, keys["frontline"])
+    assert signed_in(service, token, idle=timedelta(minutes=15)) is not None
+    assert signed_in(service, token, idle=timedelta(seconds=-1)) is None  # idle too long
+    assert client.post("/", data=FORM).status_code == 401
+    token = sign_in(client, keys["frontline"])
+    key_id = service.keys.verify(keys["frontline"]).id  # type: ignore[union-attr]
+    service.keys.revoke(key_id)
+    assert client.post("/", data=FORM).status_code == 401
+
+
+def test_a_contact_from_the_page(client: TestClient, keys: dict[str, str]) -> None:
+    sign_in(client, keys["frontline"])
+    form = {
+        **FORM,
+        "need": ["dental", "non_medical"],
+        "f.dental.pain": "5",
+        "f.non_medical.topic": "housing",
+    }
+    r = client.post("/", data=form)
+    assert r.status_code == 200 and 'class="plan"' in r.text and "Coordination" in r.text
+    bad = client.post("/", data={**form, "f.non_medical.topic": "nonsense"})
+    assert bad.status_code == 422 and "needs[1].facts.topic" in bad.text
