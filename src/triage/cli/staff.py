@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
+from pydantic import BaseModel
 
 from triage.authoring.explain import explain_contact_text, explain_text, explain_tree
 from triage.cli.common import (
@@ -48,29 +50,37 @@ def decide(
     loaded there on first use) unless --catalog names a file.
     """
     triage = triage_with_catalog(rules_dir, catalog_file)
+    loc = cast(Locale | None, locale)
+
+    def decide_one(index: int, raw: Any) -> BaseModel:
+        return triage.decide(raw, locale=loc, seed=None if seed is None else seed + index)
+
+    _answer_each(file, decide_one)
+
+
+def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn:
+    """One JSON document or JSON Lines in, one answer a line out, in input order. A line
+    that is not JSON or not valid prints {"line", "field"?, "error"}, the others still run,
+    and the exit code is then 1."""
     bad = False
     try:
-        cases = read_cases(file)
+        items = read_cases(file)
     except OSError as exc:
         click.echo(f"error: {file}: {exc.strerror}", err=True)
         sys.exit(2)
-    for index, (line, raw) in enumerate(cases):
+    for index, (line, raw) in enumerate(items):
         if isinstance(raw, BadJson):
             click.echo(json.dumps({"line": line, "error": str(raw)}, ensure_ascii=False))
             bad = True
             continue
         try:
-            decision = triage.decide(
-                raw,
-                locale=cast(Locale | None, locale),
-                seed=None if seed is None else seed + index,
-            )
+            out = answer(index, raw)
         except InvalidCaseError as exc:
             error = {"line": line, "field": exc.field, "error": str(exc)}
             click.echo(json.dumps(error, ensure_ascii=False))
             bad = True
             continue
-        click.echo(decision.model_dump_json())
+        click.echo(out.model_dump_json())
     sys.exit(1 if bad else 0)
 
 
@@ -93,28 +103,14 @@ def plan(
     still run, and the exit code is 1.
     """
     triage = triage_with_catalog(rules_dir, catalog_file)
-    bad = False
-    try:
-        contacts = read_cases(file)
-    except OSError as exc:
-        click.echo(f"error: {file}: {exc.strerror}", err=True)
-        sys.exit(2)
-    for index, (line, raw) in enumerate(contacts):
-        if isinstance(raw, BadJson):
-            click.echo(json.dumps({"line": line, "error": str(raw)}, ensure_ascii=False))
-            bad = True
-            continue
-        try:
-            _, cases = triage.validate_contact(raw)
-        except InvalidCaseError as exc:
-            error = {"line": line, "field": exc.field, "error": str(exc)}
-            click.echo(json.dumps(error, ensure_ascii=False))
-            bad = True
-            continue
+    loc = cast(Locale | None, locale)
+
+    def plan_one(index: int, raw: Any) -> BaseModel:
+        _, cases = triage.validate_contact(raw)
         seeds = None if seed is None else [seed + 10 * index + i for i in range(len(cases))]
-        answer = triage.decide_contact(cases, locale=cast(Locale | None, locale), seeds=seeds)
-        click.echo(answer.model_dump_json())
-    sys.exit(1 if bad else 0)
+        return triage.decide_contact(cases, locale=loc, seeds=seeds)
+
+    _answer_each(file, plan_one)
 
 
 @click.command()

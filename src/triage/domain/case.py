@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
@@ -21,6 +21,7 @@ from triage.rules.model import LOCALES, Locale, RuleSet, Value, fact_problem
 from triage.strict import Problem, first_problem
 
 MAX_ITEMS = 16
+M = TypeVar("M", bound=BaseModel)
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
 IDENTITY_CODE = re.compile(
     r"(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![0-9A-Za-z])", re.I
@@ -129,17 +130,23 @@ def structure_error(problem: Problem, raw: Any) -> InvalidCaseError:
     return InvalidCaseError(field, "bad_format")
 
 
-def parse_case(raw: Any, rules: RuleSet) -> Case:
-    """Validate untrusted input into a Case; raise InvalidCaseError naming the field."""
+def parse_structure(raw: Any, model: type[M]) -> M:
+    """Untrusted input as `model`: no identity code anywhere, an object, the structural
+    contract; InvalidCaseError naming the field otherwise."""
     where = find_identity_code(raw)
     if where:
         raise InvalidCaseError(where, "identity_code")
     if not isinstance(raw, Mapping):
         raise InvalidCaseError("body", "wrong_type", type="object")
     try:
-        case = Case.model_validate(raw)
+        return model.model_validate(raw)
     except PydanticValidationError as exc:
         raise structure_error(first_problem(exc), raw) from None
+
+
+def parse_case(raw: Any, rules: RuleSet) -> Case:
+    """Validate untrusted input into a Case; raise InvalidCaseError naming the field."""
+    case = parse_structure(raw, Case)
     if case.client.municipality not in municipality_codes():
         raise InvalidCaseError(
             "client.municipality", "unknown_municipality", year=MUNICIPALITY_YEAR

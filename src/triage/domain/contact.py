@@ -12,21 +12,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from pydantic import ValidationError as PydanticValidationError
 
 from triage.domain.case import (
     MAX_ITEMS,
     Case,
     Client,
     FactValue,
-    find_identity_code,
     parse_case,
-    structure_error,
+    parse_structure,
 )
 from triage.domain.decision import Decision, MissingFact
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale, RuleSet, Sector
-from triage.strict import first_problem
 
 MAX_NEEDS = 6
 EMERGENCY = "emergency"  # the urgency that makes a plan a single step
@@ -57,15 +54,7 @@ class ContactIn(BaseModel):
 def parse_contact(raw: Any, rules: RuleSet) -> tuple[ContactIn, list[Case]]:
     """Validate a contact and each of its needs as a case; InvalidCaseError naming the field
     (`needs[2].facts.pain`, `client.age`, `needs`) otherwise. Nothing is decided here."""
-    where = find_identity_code(raw)
-    if where:
-        raise InvalidCaseError(where, "identity_code")
-    if not isinstance(raw, Mapping):
-        raise InvalidCaseError("body", "wrong_type", type="object")
-    try:
-        contact = ContactIn.model_validate(raw)
-    except PydanticValidationError as exc:
-        raise structure_error(first_problem(exc), raw) from None
+    contact = parse_structure(raw, ContactIn)
     if not contact.needs:
         raise InvalidCaseError("needs", "too_few", min=1)
     first: dict[str, int] = {}

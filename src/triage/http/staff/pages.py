@@ -152,6 +152,12 @@ def _sign_in_page(loc: Locale, status: int = 200, notice: str | None = None) -> 
     return _render("sign_in.html", status, loc=loc, notice=notice)
 
 
+async def _posted(request: Request) -> tuple[Submitted, Locale, KeyInfo | None]:
+    """A posted form, the page's language, and the signed-in key (None: sign in again)."""
+    form = await _form(request)
+    return form, _locale(request, form.get("ui")), _signed_in(request)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, lang: str | None = None) -> Response:
     loc = _locale(request, lang)
@@ -194,9 +200,7 @@ async def do_sign_out(request: Request) -> Response:
 
 @router.post("/", response_class=HTMLResponse)
 async def assess(request: Request) -> Response:
-    form = await _form(request)
-    loc = _locale(request, form.get("ui"))
-    key = _signed_in(request)
+    form, loc, key = await _posted(request)
     if key is None:
         return _sign_in_page(loc, 401, text("expired", loc))
     service = _service(request)
@@ -250,9 +254,7 @@ async def assess(request: Request) -> Response:
 
 @router.post("/feedback", response_class=HTMLResponse)
 async def feedback(request: Request) -> Response:
-    form = await _form(request)
-    loc = _locale(request, form.get("ui"))
-    key = _signed_in(request)
+    form, loc, key = await _posted(request)
     if key is None:
         return _sign_in_page(loc, 401, text("expired", loc))
     service = _service(request)
