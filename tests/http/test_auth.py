@@ -85,3 +85,8 @@ def test_health_needs_no_key(client: TestClient) -> None:
     assert ready["rules_version"].startswith("sha256:") and ready["catalog_version"].startswith(
         "sha256:"
     )
+
+
+def test_head_healthz_for_probes(client: TestClient) -> None:
+    r = client.head("/healthz")
+    assert r.status_code == 200 and r.content == b""

@@ -83,6 +83,9 @@ def test(
 def check(rules_dir: Path | None, fmt: str) -> None:
     """Lint rule files: errors (exit 1) and warnings, each with file, line and rule."""
     directory = rules_dir or settings().rules_dir
+    if not directory.is_dir():
+        click.echo(f"error: {directory}: directory not found", err=True)
+        sys.exit(2)
     findings = check_directory(directory)
     errors = [f for f in findings if f.severity == "error"]
     if fmt == "json":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from triage.http.deps import ServiceDep
@@ -14,6 +14,12 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz", response_model=HealthOut, summary="The process is up")
 def healthz() -> HealthOut:
     return HealthOut(status="ok")
+
+
+@router.head("/healthz", include_in_schema=False)
+def healthz_head() -> Response:
+    """For probes that ask with HEAD: 200, no body."""
+    return Response(status_code=200)
 
 
 @router.get(
