@@ -53,3 +53,48 @@ def test_license_and_docs_stand_on_their_own() -> None:
                 resolved = (doc.parent / target).resolve()
                 assert resolved.exists() and ROOT in resolved.parents, (doc, target)
     assert RULES_DIR.is_dir()
+
+
+def test_decide_says_nothing_was_stored_and_explain_lists_providers() -> None:
+    from tests.conftest import CATALOG_FILE
+
+    case = str(ROOT / "examples" / "case.json")
+    result = CliRunner().invoke(main, ["decide", case, "--catalog", str(CATALOG_FILE)])
+    assert result.exit_code == 0 and '"stored": false' in result.stdout
+    result = CliRunner().invoke(
+        main, ["explain", case, "--format", "json", "--catalog", str(CATALOG_FILE)]
+    )
+    import json
+
+    providers = json.loads(result.stdout)["decision"]["providers"]
+    assert result.exit_code == 0 and len(providers) >= 2
+
+
+def test_report_exposure_reads_the_audit_log_and_keys_list_and_revoke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from triage.bootstrap import build_service
+    from triage.config import Settings
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    service = build_service(Settings(database_url=url))
+    case = {"need": "dental", "client": {"age": 30, "municipality": "179"}, "facts": {"pain": 5}}
+    for _ in range(3):
+        service.decide(case, locale=None, key_id=None)
+    info, secret = service.keys.create("frontline", "desk 3")
+    service.verify_key(secret)
+    monkeypatch.setenv("TRIAGE_DATABASE_URL", url)
+    report = CliRunner().invoke(main, ["report", "exposure", "--format", "json"])
+    assert report.exit_code == 0 and json.loads(report.stdout)["decisions"] == 3
+    listed = CliRunner().invoke(main, ["keys", "list"])
+    header, row = listed.stdout.splitlines()
+    assert header.split()[:5] == ["id", "role", "state", "created", "last"]
+    assert row.startswith(info.id) and "never" not in row and row.endswith("desk 3")
+    whole = CliRunner().invoke(main, ["keys", "revoke", secret])
+    assert whole.exit_code == 2 and f"triage keys revoke {info.id}" in whole.stderr
+    assert secret.split("_", 2)[2] not in whole.output
+    assert service.keys.verify(secret) is not None  # not revoked by mistake
+    assert CliRunner().invoke(main, ["keys", "revoke", info.id]).exit_code == 0
+    assert service.keys.verify(secret) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -131,29 +132,37 @@ def report() -> None:
 @click.option(
     "--simulate",
     type=int,
-    default=10_000,
-    show_default=True,
-    help="Number of simulated listings (random service, municipality, languages).",
+    default=None,
+    help="Instead of the audit log: N simulated listings (random service, area, languages).",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="For --simulate.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @rules_option
 @catalog_option
 def report_exposure(
-    simulate: int, seed: int, fmt: str, rules_dir: Path | None, catalog_file: Path | None
+    simulate: int | None, seed: int, fmt: str, rules_dir: Path | None, catalog_file: Path | None
 ) -> None:
-    """First-position share and exposure per provider and ownership, against equal chance."""
-    triage = triage_with_catalog(rules_dir, catalog_file)
-    cat = triage.catalog
-    open_services = [s for s, kind in triage.rules.listing.items() if kind == "open"]
-    result = exposure_report(
-        simulate_listings(cat, open_services=open_services, decisions=simulate, seed=seed),
-        {p.id: p.ownership for p in cat.providers},
-    )
+    """First-position share and exposure per provider and ownership, against equal chance:
+    over the decisions in the audit log, or over simulated listings."""
+    if simulate is None:
+        from triage.bootstrap import build_service
+        from triage.service.reports import exposure
+
+        result = exposure(build_service(settings(), defaults=False), None, None)
+        heading = f"audit log: {result.decisions} decisions with a provider list"
+    else:
+        triage = triage_with_catalog(rules_dir, catalog_file)
+        cat = triage.catalog
+        open_services = [s for s, kind in triage.rules.listing.items() if kind == "open"]
+        result = exposure_report(
+            simulate_listings(cat, open_services=open_services, decisions=simulate, seed=seed),
+            {p.id: p.ownership for p in cat.providers},
+        )
+        heading = f"catalog {cat.version}, {simulate} simulated listings"
     if fmt == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        click.echo(f"catalog {cat.version}, {simulate} simulated listings")
+        click.echo(heading)
         click.echo(format_report(result))
 
 
@@ -187,7 +196,14 @@ def keys_create(role: str, label: str) -> None:
 @keys.command("revoke")
 @click.argument("key_id")
 def keys_revoke(key_id: str) -> None:
-    """Revoke a key by its id (the part after 'trg_')."""
+    """Revoke a key by its id (the part after 'trg_', as `keys list` shows it)."""
+    parts = key_id.split("_", 2)
+    if len(parts) == 3 and parts[0] == "trg":  # a whole key: never echo its secret
+        click.echo(
+            f"error: that is a whole key; give its id instead: triage keys revoke {parts[1]}",
+            err=True,
+        )
+        sys.exit(2)
     if not _keys().revoke(key_id):
         click.echo(f"error: no active key {key_id}", err=True)
         sys.exit(1)
@@ -196,8 +212,18 @@ def keys_revoke(key_id: str) -> None:
 
 @keys.command("list")
 def keys_list() -> None:
+    """Every key: id, role, state, when created and last used (UTC), label."""
+    click.echo(f"{'id':<12}  {'role':<12} {'state':<8} {'created':<16}  {'last used':<16}  label")
     for k in _keys().list():
-        click.echo(f"{k.id}  {k.role:<12} {'revoked' if k.revoked else 'active ':<8} {k.label}")
+        state = "revoked" if k.revoked else "active"
+        used = _minute(k.last_used) if k.last_used else "never"
+        click.echo(
+            f"{k.id:<12}  {k.role:<12} {state:<8} {_minute(k.created_at)}  {used:<16}  {k.label}"
+        )
+
+
+def _minute(t: datetime) -> str:
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 @click.group()

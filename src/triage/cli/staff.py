@@ -16,7 +16,6 @@ from triage.cli.common import (
     LOCALE,
     BadJson,
     catalog_option,
-    local_triage,
     read_cases,
     rules_option,
     triage_with_catalog,
@@ -59,7 +58,8 @@ def decide(
 
 
 def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn:
-    """One JSON document or JSON Lines in, one answer a line out, in input order. A line
+    """One JSON document or JSON Lines in, one answer a line out, in input order, each with
+    `"stored": false` (use the API to decide into the audit log). A line
     that is not JSON or not valid prints {"line", "field"?, "error"}, the others still run,
     and the exit code is then 1."""
     bad = False
@@ -80,7 +80,8 @@ def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn
             click.echo(json.dumps(error, ensure_ascii=False))
             bad = True
             continue
-        click.echo(out.model_dump_json())
+        # Nothing from the CLI is stored: the ids are for reading the output, not the audit log.
+        click.echo(json.dumps({**out.model_dump(mode="json"), "stored": False}, ensure_ascii=False))
     sys.exit(1 if bad else 0)
 
 
@@ -118,10 +119,14 @@ def plan(
 @click.option("--locale", type=LOCALE, default=None)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @rules_option
-def explain(file: str, locale: str | None, fmt: str, rules_dir: Path | None) -> None:
-    """Show the decision and every rule of the need, each condition true/false/unknown.
-    For a contact (a client with several needs): the plan, then each need."""
-    triage = local_triage(rules_dir)
+@catalog_option
+def explain(
+    file: str, locale: str | None, fmt: str, rules_dir: Path | None, catalog_file: Path | None
+) -> None:
+    """Show the decision and every rule of the need, each condition true/false/unknown, and
+    (with --format json) the providers the decision would list. For a contact (a client
+    with several needs): the plan, then each need."""
+    triage = triage_with_catalog(rules_dir, catalog_file)
     (line, raw), *_ = read_cases(file)
     loc = cast(Locale | None, locale)
     try:

@@ -193,8 +193,12 @@ class InMemoryKeyStore:
         found = self._keys.get(parts[1]) if len(parts) == 3 and parts[0] == "trg" else None
         if found is None or found[0].revoked:
             return None
-        ok = hashlib.sha256(parts[2].encode()).hexdigest() == found[1]
-        return found[0] if ok else None
+        if hashlib.sha256(parts[2].encode()).hexdigest() != found[1]:
+            return None
+        info = found[0]
+        used = KeyInfo(info.id, info.role, info.label, info.created_at, False, now())
+        self._keys[info.id] = (used, found[1])
+        return used
 
     def list(self) -> list[KeyInfo]:
         return [info for info, _ in self._keys.values()]

@@ -57,6 +57,7 @@ class KeyInfo:
     label: str
     created_at: datetime
     revoked: bool
+    last_used: datetime | None = None  # to the minute: kept up to date at most once a minute
 
 
 @dataclass(frozen=True)

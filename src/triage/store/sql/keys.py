@@ -7,8 +7,9 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from triage.errors import InvalidCaseError
@@ -18,6 +19,7 @@ from triage.store.sql.db import storage_errors
 from triage.store.sql.tables import ApiKeyRow, WebSessionRow
 
 PREFIX = "trg"
+LAST_USED_EVERY = timedelta(minutes=1)  # a key's last use is written at most this often
 
 
 def _hash(secret: str) -> str:
@@ -65,14 +67,27 @@ class SqlKeyStore:
             return None
         if not hmac.compare_digest(row.key_hash, _hash(parts[2])):
             return None
-        return KeyInfo(row.id, row.role, row.label, row.created_at, False)  # type: ignore[arg-type]
+        now = datetime.now(UTC)
+        if row.last_used_at is None or now - _aware(row.last_used_at) > LAST_USED_EVERY:
+            with Session(self._engine) as s, s.begin():
+                s.execute(
+                    update(ApiKeyRow).where(col(ApiKeyRow.id) == row.id).values(last_used_at=now)
+                )
+        return KeyInfo(row.id, row.role, row.label, row.created_at, False, now)  # type: ignore[arg-type]
 
     @storage_errors()
     def list(self) -> list[KeyInfo]:
         with Session(self._engine) as s:
             rows = s.exec(select(ApiKeyRow).order_by(col(ApiKeyRow.created_at))).all()
             return [
-                KeyInfo(r.id, r.role, r.label, r.created_at, r.revoked_at is not None)  # type: ignore[arg-type]
+                KeyInfo(
+                    r.id,
+                    cast(Role, r.role),
+                    r.label,
+                    r.created_at,
+                    r.revoked_at is not None,
+                    r.last_used_at,
+                )
                 for r in rows
             ]
 

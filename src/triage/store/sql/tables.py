@@ -33,6 +33,7 @@ class ApiKeyRow(SQLModel, table=True):
     key_hash: str = Field(max_length=64)
     created_at: datetime
     revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 class WebSessionRow(SQLModel, table=True):
