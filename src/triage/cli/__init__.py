@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from triage import __version__
-from triage.cli import authors, operators, staff, workspace
+from triage.cli import authors, catalogs, operators, staff, workspace
 from triage.cli.common import TriageGroup
 
 
@@ -15,5 +15,11 @@ def main() -> None:
     """Rule-based client needs triage for social and health service guidance."""
 
 
-for command in (*staff.COMMANDS, *authors.COMMANDS, *operators.COMMANDS, *workspace.COMMANDS):
+for command in (
+    *staff.COMMANDS,
+    *authors.COMMANDS,
+    *operators.COMMANDS,
+    *catalogs.COMMANDS,
+    *workspace.COMMANDS,
+):
     main.add_command(command)

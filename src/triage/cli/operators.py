@@ -13,11 +13,8 @@ from ruamel.yaml import YAML
 
 from triage.catalog.exposure import exposure_report, format_report
 from triage.catalog.exposure import simulate as simulate_listings
-from triage.catalog.importers import import_fhir, import_hsds
-from triage.catalog.model import build_catalog, load_catalog_file
 from triage.cli.common import (
     catalog_option,
-    local_triage,
     rules_option,
     settings,
     triage_with_catalog,
@@ -60,67 +57,6 @@ def serve(host: str, port: int, workers: int) -> None:
         timeout_graceful_shutdown=15,
         h11_max_incomplete_event_size=16 * 1024,  # headers larger than this: 400
     )
-
-
-@click.group()
-def catalog() -> None:
-    """Provider catalog: load into the database, import from HSDS or FHIR."""
-
-
-@catalog.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def catalog_load(file: Path) -> None:
-    """Validate FILE against the active rules, store it and make it the active catalog:
-    every worker switches within 2 seconds (idempotent)."""
-    from triage.bootstrap import build_service
-
-    service = build_service(sample_catalog=False)
-    loaded = load_catalog_file(file, service.current.rules.services)
-    state = "loaded" if service.load_catalog(loaded) else "already current"
-    click.echo(f"{file}: {len(loaded.providers)} providers, version {loaded.version} ({state})")
-
-
-@catalog.command("activate")
-@click.argument("version")
-def catalog_activate(version: str) -> None:
-    """Make a stored catalog VERSION active again."""
-    from triage.bootstrap import build_service
-
-    changed = build_service(defaults=False).activate("catalog", version)
-    click.echo(f"{version} {'active' if changed else 'was already active'}")
-
-
-@catalog.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--from", "fmt", type=click.Choice(["hsds", "fhir"]), required=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the catalog here (JSON); default: stdout.",
-)
-@rules_option
-def catalog_import(file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
-    """Map an HSDS v3 JSON file or a FHIR R4 Bundle to the catalog format, with a report."""
-    triage = local_triage(rules_dir)
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
-        sys.exit(2)
-    result = (import_hsds if fmt == "hsds" else import_fhir)(data, triage.rules.services)
-    for line in result.report:
-        click.echo(f"report: {line}", err=True)
-    imported = build_catalog(result.document, triage.rules.services, file=str(file))
-    text = json.dumps(result.document, ensure_ascii=False, indent=2)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(
-            f"{output}: {len(imported.providers)} providers, version {imported.version}", err=True
-        )
-    else:
-        click.echo(text)
 
 
 @click.group()
@@ -308,4 +244,4 @@ def fleet(fmt: str) -> None:
     sys.exit(0 if view.agree else 1)
 
 
-COMMANDS = (serve, catalog, report, keys, feedback, openapi, fleet)
+COMMANDS = (serve, report, keys, feedback, openapi, fleet)

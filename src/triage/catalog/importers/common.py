@@ -15,36 +15,15 @@ the report, never guessed; a provider left without services, area or ownership i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 from typing import Any
 
-# Statistics Finland municipality codes of Central Finland.
-MUNICIPALITY_CODES = {
-    "hankasalmi": "077",
-    "joutsa": "172",
-    "jyväskylä": "179",
-    "jämsä": "182",
-    "kannonkoski": "216",
-    "karstula": "226",
-    "keuruu": "249",
-    "kinnula": "256",
-    "kivijärvi": "265",
-    "konnevesi": "275",
-    "kuhmoinen": "291",
-    "kyyjärvi": "312",
-    "laukaa": "410",
-    "luhanka": "414",
-    "multia": "495",
-    "muurame": "500",
-    "petäjävesi": "592",
-    "pihtipudas": "601",
-    "saarijärvi": "729",
-    "toivakka": "850",
-    "uurainen": "892",
-    "viitasaari": "931",
-    "äänekoski": "992",
-}
+from triage.catalog.municipalities import municipalities, municipality_codes
+
 MUNICIPALITY_OID = "urn:oid:1.2.246.537.6.21"  # Finnish municipality code system
 OWNERSHIP_SYSTEM = "urn:triage:ownership"
 SERVICE_SYSTEM = "urn:triage:service"
@@ -79,10 +58,58 @@ _RRULE_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _FHIR_DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
+class ImportShapeError(ValueError):
+    """The input is not in a shape this importer reads; the message says what it expected."""
+
+
 @dataclass
 class ImportResult:
     document: dict[str, Any]
     report: list[str] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> providers skipped
+    unmapped: Counter[str] = field(default_factory=Counter)  # external code -> times seen
+
+    @property
+    def providers(self) -> int:
+        return len(self.document["providers"])
+
+    def summary(self) -> list[str]:
+        lines = [f"{self.providers} providers imported"]
+        lines += [f"skipped: {n} {reason}" for reason, n in self.skipped.most_common()]
+        lines += [f"unmapped code: {code} ({n}x)" for code, n in self.unmapped.most_common()]
+        return lines
+
+
+def listed(value: Any) -> list[Any]:
+    """A list field as published: None (or absent) is empty, a single object is a list of
+    one, and null entries are dropped."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """An object field as published: anything that is not an object is empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def records(data: Any, expected: str, is_record: Callable[[dict[str, Any]], bool]) -> list[Any]:
+    """The records of a published file: a list, a single record, or a page wrapping them
+    (`contents`, `content`, `itemList`, `items`). ImportShapeError saying what was
+    expected otherwise, so a file of the wrong kind never imports as silently empty."""
+    if isinstance(data, dict):
+        for key in ("contents", "content", "itemList", "items"):
+            if isinstance(data.get(key), list):
+                return [r for r in data[key] if isinstance(r, dict)]
+        if is_record(data):
+            return [data]
+    elif isinstance(data, list) and all(isinstance(r, dict) for r in data if r is not None):
+        found = [r for r in data if isinstance(r, dict)]
+        if not found or any(is_record(r) for r in found):
+            return found
+    raise ImportShapeError(f"expected {expected}")
 
 
 @dataclass
@@ -96,6 +123,7 @@ class Draft:
     accessible: bool | None = None
     contact: dict[str, str] = field(default_factory=dict)
     hours: list[str] = field(default_factory=list)
+    accepting: bool | None = None
 
     def add(self, attr: str, values: Iterable[str]) -> None:
         target: list[str] = getattr(self, attr)
@@ -107,13 +135,31 @@ def slug(text: str) -> str:
     return (s or "provider")[:64]
 
 
-def municipality_code(text: str | None) -> str | None:
-    if not text:
+def municipality_code(text: Any) -> str | None:
+    """A municipality code from a code (`"179"`), a name in Finnish or Swedish
+    (`"Jyväskylä"`), or both (`"491 Mikkeli"`); only codes on the official list."""
+    if not isinstance(text, str | int) or isinstance(text, bool):
         return None
-    t = text.strip()
-    if re.fullmatch(r"\d{3}", t):
-        return t
-    return MUNICIPALITY_CODES.get(t.lower())
+    t = str(text).strip()
+    match = re.match(r"^(\d{3})\b", t)
+    if match:
+        return match.group(1) if match.group(1) in municipality_codes() else None
+    return _by_name().get(t.lower())
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    return {
+        name.lower(): code for code, names in municipalities().items() for name in names.values()
+    }
+
+
+def phone(text: Any) -> str | None:
+    """A phone number without the quotes and spaces some directories leave around it."""
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().strip("\"'“”").strip()
+    return cleaned or None
 
 
 def accessibility_from_text(texts: Iterable[str]) -> bool | None:
@@ -148,7 +194,20 @@ def _day_run(first: int, last: int) -> str:
     return _DAYS[first] if first == last else f"{_DAYS[first]}-{_DAYS[last]}"
 
 
-def finish(drafts: Mapping[str, Draft], report: list[str]) -> dict[str, Any]:
+def expired(schedule: Mapping[str, Any], today: date) -> bool:
+    """A schedule whose `valid_to` (HSDS) or `validTo` (PTV) date has passed."""
+    end = schedule.get("valid_to") or schedule.get("validTo")
+    if not isinstance(end, str):
+        return False
+    try:
+        return date.fromisoformat(end[:10]) < today
+    except ValueError:
+        return False
+
+
+def finish(
+    drafts: Mapping[str, Draft], report: list[str], skipped: Counter[str] | None = None
+) -> dict[str, Any]:
     providers = []
     for d in drafts.values():
         missing = [
@@ -162,6 +221,8 @@ def finish(drafts: Mapping[str, Draft], report: list[str]) -> dict[str, Any]:
         ]
         if missing:
             report.append(f"provider {d.id}: skipped, no {' / '.join(missing)} could be mapped")
+            if skipped is not None:
+                skipped[f"providers without {' / '.join(missing)}"] += 1
             continue
         p: dict[str, Any] = {
             "id": d.id,
@@ -178,5 +239,7 @@ def finish(drafts: Mapping[str, Draft], report: list[str]) -> dict[str, Any]:
             p["contact"] = d.contact
         if d.hours:
             p["opening_hours"] = "; ".join(d.hours)
+        if d.accepting is not None:
+            p["accepting_new_clients"] = d.accepting
         providers.append(p)
     return {"version": 1, "providers": providers}

@@ -1,4 +1,8 @@
-"""A FHIR R4 Bundle of HealthcareService, Organization and Location into the catalog format."""
+"""FHIR R4 HealthcareService, Organization and Location into the catalog format, taking
+data as published: a Bundle, a list of resources, or a single resource. `null` anywhere is
+absent. The municipality comes from `coverageArea`, else from the addresses of the
+service's Locations, else from its Organization's address. An Organization published on
+its own (no HealthcareService) is reported: nothing says which services it gives."""
 
 from __future__ import annotations
 
@@ -16,122 +20,170 @@ from triage.catalog.importers.common import (
     ImportResult,
     accessibility_from_text,
     finish,
+    listed,
+    mapping,
     municipality_code,
     osm_hours,
+    phone,
+    records,
     slug,
 )
 
+EXPECTED = (
+    "FHIR R4 JSON: a Bundle, a list of resources, or a HealthcareService, Organization or Location"
+)
+KINDS = ("HealthcareService", "Organization", "Location")
 
-def import_fhir(bundle: Any, services: Mapping[str, object]) -> ImportResult:
-    """Map a FHIR R4 Bundle of HealthcareService (+ Organization, Location) to a catalog."""
-    report: list[str] = [
-        "FHIR R4 has no accepting-new-patients element: left at the default (true)."
-    ]
-    resources: dict[str, dict[str, Any]] = {}
-    for entry in bundle.get("entry", []) if isinstance(bundle, Mapping) else []:
-        r = entry.get("resource") or {}
-        if r.get("resourceType") and r.get("id"):
-            resources[f"{r['resourceType']}/{r['id']}"] = r
+
+def _resources(data: Any) -> dict[str, dict[str, Any]]:
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        items = [mapping(e).get("resource") for e in listed(data.get("entry"))]
+    else:
+        items = records(data, EXPECTED, lambda r: r.get("resourceType") in KINDS)
+    found = {}
+    for r in map(mapping, items):
+        if r.get("resourceType") in KINDS and isinstance(r.get("id"), str):
+            found[f"{r['resourceType']}/{r['id']}"] = r
+    return found
+
+
+def _codings(concepts: Any) -> list[dict[str, Any]]:
+    return [mapping(c) for cc in listed(concepts) for c in listed(mapping(cc).get("coding"))]
+
+
+def _address_code(resource: Mapping[str, Any]) -> str | None:
+    for addr in map(mapping, listed(resource.get("address"))):
+        code = municipality_code(addr.get("city")) or municipality_code(addr.get("district"))
+        if code:
+            return code
+    return None
+
+
+def _address_text(resource: Mapping[str, Any]) -> str | None:
+    for addr in map(mapping, listed(resource.get("address"))):
+        lines = " ".join(str(x) for x in listed(addr.get("line")))
+        town = " ".join(f"{addr.get('postalCode') or ''} {addr.get('city') or ''}".split())
+        text = ", ".join(x for x in (lines, town) if x)
+        if text:
+            return text
+    return None
+
+
+def _ownership(org: Mapping[str, Any]) -> str | None:
+    for coding in _codings(org.get("type")):
+        if coding.get("system") == OWNERSHIP_SYSTEM and coding.get("code") in (
+            "public",
+            "private",
+            "third_sector",
+        ):
+            return str(coding["code"])
+        if coding.get("system") == FHIR_ORG_TYPE and coding.get("code") in _FHIR_ORG_TYPES:
+            return _FHIR_ORG_TYPES[str(coding["code"])]
+    return None
+
+
+def import_fhir(data: Any, services: Mapping[str, object]) -> ImportResult:
+    """Map FHIR resources to a catalog document: one provider per Organization."""
+    result = ImportResult({"version": 1, "providers": []})
+    report = result.report
+    report.append("FHIR R4 has no accepting-new-patients element: left at the default (true).")
+    resources = _resources(data)
     drafts: dict[str, Draft] = {}
     for key, hs in resources.items():
         if not key.startswith("HealthcareService/"):
             continue
         if hs.get("active") is False:
             report.append(f"{key}: inactive, skipped")
+            result.skipped["services not active"] += 1
             continue
-        org_ref = (hs.get("providedBy") or {}).get("reference")
-        org = resources.get(org_ref or "")
+        org_ref = mapping(hs.get("providedBy")).get("reference")
+        org = resources.get(org_ref) if isinstance(org_ref, str) else None
         if org is None:
-            report.append(f"{key}: providedBy {org_ref!r} not in the bundle, skipped")
+            report.append(f"{key}: providedBy {org_ref!r} not in the input, skipped")
+            result.skipped["services whose organization is not in the input"] += 1
             continue
         d = drafts.setdefault(
-            org_ref or key, Draft(id=slug(org["id"]), name=org.get("name") or org["id"])
+            str(org_ref), Draft(id=slug(org["id"]), name=str(org.get("name") or org["id"]))
         )
-        for coding in (c for t in org.get("type", []) for c in t.get("coding", [])):
-            if coding.get("system") == OWNERSHIP_SYSTEM and coding.get("code") in (
-                "public",
-                "private",
-                "third_sector",
-            ):
-                d.ownership = coding["code"]
-            elif (
-                coding.get("system") == FHIR_ORG_TYPE
-                and coding.get("code") in _FHIR_ORG_TYPES
-                and d.ownership is None
-            ):
-                d.ownership = _FHIR_ORG_TYPES[coding["code"]]
+        d.ownership = d.ownership or _ownership(org)
         if d.ownership is None:
             report.append(f"{org_ref}: no organization type maps to an ownership")
-        for coding in (c for t in hs.get("type", []) for c in t.get("coding", [])):
+        for coding in _codings(hs.get("type")):
             if coding.get("system") == SERVICE_SYSTEM and coding.get("code") in services:
-                d.add("services", [coding["code"]])
+                d.add("services", [str(coding["code"])])
             else:
+                result.unmapped[f"{coding.get('system')}|{coding.get('code')}"] += 1
                 report.append(f"{key}: type {coding.get('system')}|{coding.get('code')} not mapped")
-        for ref in hs.get("coverageArea", []):
-            loc = resources.get(ref.get("reference", ""))
+        areas = listed(hs.get("coverageArea"))
+        for ref in map(mapping, areas):
+            loc = resources.get(str(ref.get("reference")))
             code = None
             if loc:
-                code = next(
+                oid = next(
                     (
                         i.get("value")
-                        for i in loc.get("identifier", [])
+                        for i in map(mapping, listed(loc.get("identifier")))
                         if i.get("system") == MUNICIPALITY_OID
                     ),
                     None,
                 )
                 code = (
-                    municipality_code(code)
-                    or municipality_code((loc.get("address") or {}).get("city"))
+                    municipality_code(oid)
+                    or _address_code(loc)
                     or municipality_code(loc.get("name"))
                 )
             if code:
                 d.add("municipalities", [code])
             else:
-                report.append(
-                    f"{key}: coverage area {ref.get('reference')!r} not mapped to a municipality"
-                )
+                report.append(f"{key}: coverage area {ref.get('reference')!r} not mapped")
+        refs = [str(mapping(r).get("reference")) for r in listed(hs.get("location"))]
+        locations = [resources[r] for r in refs if r in resources]
+        if not areas:  # where the service is given, else where its organization is
+            codes = [_address_code(loc) for loc in locations] or [_address_code(org)]
+            d.add("municipalities", [c for c in codes if c])
         d.add(
             "languages",
             [
-                c["code"].split("-")[0].lower()
-                for cc in hs.get("communication", [])
-                for c in cc.get("coding", [])
-                if c.get("code")
+                str(c["code"]).split("-")[0].lower()
+                for c in _codings(hs.get("communication"))
+                if isinstance(c.get("code"), str)
             ],
         )
         characteristic = [
-            c.get("code", "") + " " + (c.get("display") or "")
-            for cc in hs.get("characteristic", [])
-            for c in cc.get("coding", [])
+            f"{c.get('code') or ''} {c.get('display') or ''}"
+            for c in _codings(hs.get("characteristic"))
         ]
-        if characteristic:
-            d.accessible = (
-                accessibility_from_text(characteristic) if d.accessible is None else d.accessible
+        if characteristic and d.accessible is None:
+            d.accessible = accessibility_from_text(characteristic)
+        for tp in map(mapping, [*listed(hs.get("telecom")), *listed(org.get("telecom"))]):
+            kind = {"phone": "phone", "url": "booking_url"}.get(str(tp.get("system")))
+            value = phone(tp.get("value")) if kind == "phone" else tp.get("value")
+            if kind and kind not in d.contact and isinstance(value, str) and value:
+                d.contact[kind] = value
+        if "address" not in d.contact:
+            text = next((_address_text(loc) for loc in locations if loc), None) or _address_text(
+                org
             )
-        for tp in hs.get("telecom", []):
-            kind = {"phone": "phone", "url": "booking_url"}.get(tp.get("system", ""))
-            if kind and kind not in d.contact and tp.get("value"):
-                d.contact[kind] = tp["value"]
-        for ref in hs.get("location", []):
-            loc = resources.get(ref.get("reference", ""))
-            addr = (loc or {}).get("address")
-            if addr and "address" not in d.contact:
-                d.contact["address"] = ", ".join(
-                    x
-                    for x in (
-                        " ".join(addr.get("line", [])),
-                        f"{addr.get('postalCode', '')} {addr.get('city', '')}".strip(),
-                    )
-                    if x
-                )
-        spans = [
-            (_FHIR_DAYS[day], t["availableStartTime"], t["availableEndTime"])
-            for t in hs.get("availableTime", [])
-            if t.get("availableStartTime") and t.get("availableEndTime")
-            for day in t.get("daysOfWeek", [])
-            if day in _FHIR_DAYS
-        ]
+            if text:
+                d.contact["address"] = text
+        spans = []
+        for t in map(mapping, listed(hs.get("availableTime"))):
+            start, end = t.get("availableStartTime"), t.get("availableEndTime")
+            if not isinstance(start, str) or not isinstance(end, str):
+                continue
+            if end[:5] <= start[:5]:
+                report.append(f"{key}: available time {start}-{end} ends before it starts")
+            spans += [
+                (_FHIR_DAYS[day], start, end)
+                for day in listed(t.get("daysOfWeek"))
+                if day in _FHIR_DAYS
+            ]
         hours = osm_hours(spans)
         if hours and hours not in d.hours:
             d.hours.append(hours)
-    return ImportResult(finish(drafts, report), report)
+    for key in resources:
+        if key.startswith("Organization/") and key not in drafts:
+            report.append(f"{key}: an organization with no HealthcareService in the input")
+            result.skipped["organizations without a HealthcareService"] += 1
+    result.document = finish(drafts, report, result.skipped)
+    return result

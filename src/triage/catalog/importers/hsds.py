@@ -1,8 +1,12 @@
-"""Open Referral HSDS v3 (JSON) into the catalog format."""
+"""Open Referral HSDS 3.0 / 3.1 (JSON) into the catalog format, taking data as published:
+a list of services, a single service, or a page (`contents` / `content`); `null` anywhere
+is absent; expired schedules are ignored; HSDS 3.1 `capacities` with nothing available
+mean no new clients."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from triage.catalog.importers.common import (
@@ -11,84 +15,122 @@ from triage.catalog.importers.common import (
     Draft,
     ImportResult,
     accessibility_from_text,
+    expired,
     finish,
+    listed,
+    mapping,
     municipality_code,
     osm_hours,
+    phone,
+    records,
     slug,
 )
 
+EXPECTED = "HSDS services: a list, a single service, or a page with `contents`"
 
-def import_hsds(data: Any, services: Mapping[str, object]) -> ImportResult:
-    """Map HSDS v3 services (with nested organizations) to a catalog document."""
-    items = data.get("contents", []) if isinstance(data, Mapping) else data
-    report: list[str] = ["HSDS has no accepting-new-clients field: left at the default (true)."]
+
+def _is_service(r: dict[str, Any]) -> bool:
+    return "id" in r and ("name" in r or "organization" in r or "organization_id" in r)
+
+
+def import_hsds(
+    data: Any, services: Mapping[str, object], today: date | None = None
+) -> ImportResult:
+    """Map HSDS services (with nested organizations) to a catalog document."""
+    today = today or date.today()
+    result = ImportResult({"version": 1, "providers": []})
+    report = result.report
+    report.append(
+        "HSDS 3.0 has no accepting-new-clients field: 3.1 `capacities` are read where given, "
+        "else the default (true) applies."
+    )
     drafts: dict[str, Draft] = {}
-    for svc in items if isinstance(items, list) else []:
-        sid = svc.get("id", "?")
-        if svc.get("status", "active") != "active":
+    for svc in records(data, EXPECTED, _is_service):
+        sid = svc.get("id") or "?"
+        if (svc.get("status") or "active") != "active":
             report.append(f"service {sid}: status {svc.get('status')!r}, skipped")
+            result.skipped["services not active"] += 1
             continue
-        org = svc.get("organization") or {}
+        org = mapping(svc.get("organization"))
         org_id = org.get("id") or svc.get("organization_id")
-        if not org_id:
+        if not isinstance(org_id, str) or not org_id:
             report.append(f"service {sid}: no organization, skipped")
+            result.skipped["services without an organization"] += 1
             continue
-        d = drafts.setdefault(org_id, Draft(id=slug(org_id), name=org.get("name") or org_id))
+        name = str(org.get("name") or org_id)
+        d = drafts.setdefault(org_id, Draft(id=slug(org_id), name=name))
         status = str(org.get("legal_status") or "").strip().lower()
         if status in _OWNERSHIP_WORDS:
             d.ownership = _OWNERSHIP_WORDS[status]
         elif d.ownership is None:
             report.append(f"organization {org_id}: legal_status {status!r} not mapped to ownership")
-        codes = [
-            ((a.get("taxonomy_term") or {}).get("code") or "") for a in svc.get("attributes", [])
-        ]
+        terms = [mapping(mapping(a).get("taxonomy_term")) for a in listed(svc.get("attributes"))]
+        codes = [str(t.get("code") or t.get("name") or "") for t in terms]
         d.add("services", [c for c in codes if c in services])
         for c in codes:
-            if c not in services:
+            if c and c not in services:
+                result.unmapped[f"hsds taxonomy term {c}"] += 1
                 report.append(f"service {sid}: taxonomy term {c!r} is not a service code, ignored")
-        for area in svc.get("service_areas", []):
-            code = municipality_code(
-                area.get("extent") if area.get("extent_type") == "text" else None
-            ) or municipality_code(area.get("name"))
+        for area in map(mapping, listed(svc.get("service_areas"))):
+            text = area.get("extent") if area.get("extent_type") == "text" else None
+            code = municipality_code(text) or municipality_code(area.get("name"))
             if code:
                 d.add("municipalities", [code])
             else:
                 report.append(f"service {sid}: service area {area.get('name')!r} not mapped")
-        d.add("languages", [lang["code"] for lang in svc.get("languages", []) if lang.get("code")])
+        d.add("languages", _codes(svc.get("languages")))
         texts: list[str] = []
-        for sal in svc.get("service_at_locations", []):
-            loc = sal.get("location") or {}
-            d.add("languages", [lg["code"] for lg in loc.get("languages", []) if lg.get("code")])
+        for sal in map(mapping, listed(svc.get("service_at_locations"))):
+            loc = mapping(sal.get("location"))
+            d.add("languages", _codes(loc.get("languages")))
             texts += [
-                a.get("description") or a.get("details") or "" for a in loc.get("accessibility", [])
+                str(a.get("description") or a.get("details") or "")
+                for a in map(mapping, listed(loc.get("accessibility")))
             ]
-            addr = (loc.get("addresses") or [None])[0]
-            if addr and "address" not in d.contact:
-                d.contact["address"] = ", ".join(
-                    x
-                    for x in (
-                        addr.get("address_1"),
-                        f"{addr.get('postal_code', '')} {addr.get('city', '')}".strip(),
-                    )
-                    if x
-                )
+            addresses = [mapping(a) for a in listed(loc.get("addresses"))]
+            for addr in addresses:
+                code = municipality_code(addr.get("city")) or municipality_code(addr.get("region"))
+                if code and not listed(svc.get("service_areas")):
+                    d.add("municipalities", [code])
+            if addresses and "address" not in d.contact:
+                addr = addresses[0]
+                line = " ".join(f"{addr.get('postal_code') or ''} {addr.get('city') or ''}".split())
+                d.contact["address"] = ", ".join(x for x in (addr.get("address_1"), line) if x)
         d.accessible = accessibility_from_text(texts) if texts else d.accessible
-        phones = [p.get("number") for p in svc.get("phones", []) if p.get("number")]
-        if phones and "phone" not in d.contact:
-            d.contact["phone"] = phones[0]
-        if svc.get("url") and "booking_url" not in d.contact:
+        numbers = [phone(mapping(p).get("number")) for p in listed(svc.get("phones"))]
+        if any(numbers) and "phone" not in d.contact:
+            d.contact["phone"] = next(n for n in numbers if n)
+        if isinstance(svc.get("url"), str) and "booking_url" not in d.contact:
             d.contact["booking_url"] = svc["url"]
+        capacities = [mapping(c) for c in listed(svc.get("capacities"))]
+        if capacities and all(c.get("available") == 0 for c in capacities):
+            d.accepting = False
         spans = []
-        for sch in svc.get("schedules", []):
-            if str(sch.get("freq", "WEEKLY")).upper() != "WEEKLY" or not sch.get("opens_at"):
+        for sch in map(mapping, listed(svc.get("schedules"))):
+            if expired(sch, today):
+                report.append(f"service {sid}: schedule {sch.get('id', '?')} expired, ignored")
+                continue
+            opens, closes = sch.get("opens_at"), sch.get("closes_at")
+            freq = str(sch.get("freq") or "WEEKLY").upper()
+            if freq != "WEEKLY" or not isinstance(opens, str) or not isinstance(closes, str):
                 report.append(f"service {sid}: schedule {sch.get('id', '?')} not weekly, ignored")
                 continue
-            for day in str(sch.get("byday", "")).split(","):
+            if closes[:5] <= opens[:5]:
+                report.append(f"service {sid}: schedule {sch.get('id', '?')} ends before it starts")
+            for day in str(sch.get("byday") or "").split(","):
                 if day.strip().upper() in _RRULE_DAYS:
-                    spans.append(
-                        (_RRULE_DAYS[day.strip().upper()], sch["opens_at"], sch["closes_at"])
-                    )
+                    spans.append((_RRULE_DAYS[day.strip().upper()], opens, closes))
         hours = osm_hours(spans)
         if hours and hours not in d.hours:
             d.hours.append(hours)
-    return ImportResult(finish(drafts, report), report)
+    result.document = finish(drafts, report, result.skipped)
+    return result
+
+
+def _codes(languages: Any) -> list[str]:
+    out = []
+    for lang in listed(languages):
+        code = lang.get("code") if isinstance(lang, dict) else lang
+        if isinstance(code, str) and code:
+            out.append(code.split("-")[0].lower())
+    return out

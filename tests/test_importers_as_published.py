@@ -1,0 +1,162 @@
+"""Importers take data as published: single objects, lists and pages, `null` in any list
+position, a BOM, expired schedules, quoted phone numbers, municipalities by code, name or
+"491 Mikkeli"; an unrecognised shape or an import of nothing is exit code 2 with a reason,
+never a traceback or a silent zero."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import ROOT
+from triage.catalog.importers import import_fhir, import_hsds
+from triage.catalog.importers.common import ImportShapeError, municipality_code
+from triage.catalog.model import build_catalog
+from triage.cli import main
+from triage.rules.model import RuleSet
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+SERVICE: dict[str, Any] = {
+    "id": "svc-1",
+    "name": "Hammashoito",
+    "status": "active",
+    "organization": {"id": "org-1", "name": "Hammas Oy", "legal_status": "private"},
+    "attributes": [None, {"taxonomy_term": {"code": "dental_booking"}}, {"taxonomy_term": None}],
+    "service_areas": [None, {"name": "Luhanka"}, {"extent_type": "text", "extent": "491 Mikkeli"}],
+    "languages": [None, {"code": "fi"}],
+    "phones": [None, {"number": ' "014 123 456" '}],
+    "service_at_locations": None,
+    "schedules": [
+        None,
+        {
+            "id": "old",
+            "freq": "WEEKLY",
+            "byday": "MO",
+            "opens_at": "07:00",
+            "closes_at": "09:00",
+            "valid_to": "2020-01-31",
+        },
+        {
+            "id": "now",
+            "freq": "WEEKLY",
+            "byday": "TU,WE",
+            "opens_at": "08:00",
+            "closes_at": "16:00",
+        },
+        {"id": "odd", "freq": "WEEKLY", "byday": "FR", "opens_at": "18:00", "closes_at": "06:00"},
+    ],
+    "capacities": None,
+}
+
+
+def hsds(data: Any, rules: RuleSet) -> Any:
+    return import_hsds(data, rules.services, today=date(2026, 11, 30))
+
+
+def test_hsds_single_object_list_and_pages_with_nulls(rules: RuleSet) -> None:
+    for shape in (SERVICE, [None, SERVICE], {"contents": [SERVICE]}, {"content": [SERVICE]}):
+        result = hsds(copy.deepcopy(shape), rules)
+        (p,) = build_catalog(result.document, rules.services).providers
+        assert p.services == ["dental_booking"] and p.municipalities == ["435", "491"]
+        assert p.contact is not None and p.contact.phone == "014 123 456"
+        assert p.opening_hours == "Tu-We 08:00-16:00; Fr 18:00-06:00"  # the expired one is not
+        report = "\n".join(result.report)
+        assert "schedule old expired" in report and "schedule odd ends before it starts" in report
+        assert result.summary()[0] == "1 providers imported"
+
+
+def test_hsds_capacities_with_nothing_available_mean_no_new_clients(rules: RuleSet) -> None:
+    full = {**SERVICE, "capacities": [{"available": 0, "maximum": 10}]}
+    (p,) = build_catalog(hsds(full, rules).document, rules.services).providers
+    assert p.accepting_new_clients is False
+
+
+def test_unrecognised_shapes_are_refused(rules: RuleSet) -> None:
+    for data in ({"hello": 1}, "text", 42, [1, 2], {"pageNumber": 1, "itemList": None}):
+        with pytest.raises(ImportShapeError, match="expected HSDS services"):
+            hsds(data, rules)
+    for data in ({"hello": 1}, "text", [1], {"resourceType": "Patient", "id": "p"}):
+        with pytest.raises(ImportShapeError, match="expected FHIR R4 JSON"):
+            import_fhir(data, rules.services)
+
+
+def test_fhir_resources_as_published_and_municipality_from_the_address(rules: RuleSet) -> None:
+    org = {
+        "resourceType": "Organization",
+        "id": "kyy",
+        "name": "Kyyjärven terveysasema",
+        "type": [None, {"coding": [None, {"system": "urn:triage:ownership", "code": "public"}]}],
+        "telecom": [None, {"system": "phone", "value": "'0401578947'"}],
+        "address": [{"line": ["Honkalehdontie 9"], "city": "Kyyjärvi", "postalCode": "43700"}],
+    }
+    service = {
+        "resourceType": "HealthcareService",
+        "id": "hs",
+        "providedBy": {"reference": "Organization/kyy"},
+        "type": [{"coding": [{"system": "urn:triage:service", "code": "nurse_assessment"}]}],
+        "coverageArea": None,
+        "availableTime": [
+            None,
+            {
+                "daysOfWeek": ["mon", None],
+                "availableStartTime": "08:00:00",
+                "availableEndTime": "16:00:00",
+            },
+        ],
+    }
+    for shape in (
+        [org, service],
+        {"resourceType": "Bundle", "entry": [None, {"resource": org}, {"resource": service}]},
+    ):
+        result = import_fhir(shape, rules.services)
+        (p,) = build_catalog(result.document, rules.services).providers
+        assert p.municipalities == ["312"] and p.ownership == "public"
+        assert p.contact is not None and p.contact.phone == "0401578947"
+        assert p.contact.address == "Honkalehdontie 9, 43700 Kyyjärvi"
+        assert p.opening_hours == "Mo 08:00-16:00"
+    alone = import_fhir(org, rules.services)
+    assert alone.providers == 0 and alone.skipped["organizations without a HealthcareService"] == 1
+
+
+def test_municipality_codes_by_code_name_and_both() -> None:
+    assert municipality_code("Luhanka") == "435" and municipality_code("luhanka") == "435"
+    assert municipality_code("491 Mikkeli") == "491" and municipality_code("179") == "179"
+    assert municipality_code("Jakobstad") == "598"  # Swedish name of Pietarsaari
+    assert municipality_code("999") is None and municipality_code(None) is None
+    assert municipality_code("Kuhmoinen") == "291"  # a municipality, though not in the region
+
+
+def test_cli_exit_codes_for_nothing_imported_and_wrong_shapes(tmp_path: Path) -> None:
+    empty = tmp_path / "orgs.json"
+    empty.write_text("\ufeff" + json.dumps([{**SERVICE, "attributes": None}]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["catalog", "import", str(empty), "--from", "hsds"])
+    assert result.exit_code == 2 and "no provider could be imported" in result.stderr
+    assert "summary: skipped: 1 providers without services" in result.stderr
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"pageNumber": 1}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["catalog", "import", str(wrong), "--from", "fhir"])
+    assert result.exit_code == 2 and "expected FHIR R4 JSON" in result.stderr
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(SERVICE), encoding="utf-8")
+    result = CliRunner().invoke(main, ["catalog", "import", str(good), "--from", "hsds"])
+    assert result.exit_code == 0 and "summary: 1 providers imported" in result.stderr
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
+@pytest.mark.parametrize("kind", ["hsds", "fhir"])
+def test_published_examples_import_or_say_why(kind: str) -> None:
+    """Every published example either imports or stops with exit code 2 and a reason."""
+    for path in sorted((REALDATA / kind).glob("*.json")):
+        result = CliRunner().invoke(main, ["catalog", "import", str(path), "--from", kind])
+        assert result.exception is None or isinstance(result.exception, SystemExit), path
+        assert result.exit_code in (0, 2), (path, result.output)
+        if result.exit_code == 2:
+            assert "error:" in result.stderr, path
+        else:
+            assert "summary: 0 providers" not in result.stderr, path
