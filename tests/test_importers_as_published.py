@@ -121,7 +121,8 @@ def test_fhir_resources_as_published_and_municipality_from_the_address(rules: Ru
         assert p.contact.address == "Honkalehdontie 9, 43700 Kyyjärvi"
         assert p.opening_hours == "Mo 08:00-16:00"
     alone = import_fhir(org, rules.services)
-    assert alone.providers == 0 and alone.skipped["organizations without a HealthcareService"] == 1
+    assert alone.providers == 0
+    assert alone.skipped["organizations without a HealthcareService or crosswalk line"] == 1
 
 
 def test_municipality_codes_by_code_name_and_both() -> None:
@@ -160,3 +161,70 @@ def test_published_examples_import_or_say_why(kind: str) -> None:
             assert "error:" in result.stderr, path
         else:
             assert "summary: 0 providers" not in result.stderr, path
+
+
+CROSSWALK = ROOT / "catalog" / "crosswalk.yaml"
+
+
+def test_the_shipped_crosswalk_is_valid_and_maps_an_organisation_alone(rules: RuleSet) -> None:
+    from triage.catalog.crosswalk import load_crosswalk
+
+    crosswalk = load_crosswalk(CROSSWALK, rules.services)
+    ptv = "http://uri.suomi.fi/codelist/ptv/ptvserclass2"
+    assert crosswalk.services_for(ptv, "P5.10") == ("dental_booking",)
+    org = {
+        "resourceType": "Organization",
+        "id": "1.2.246.10.2085212.10.1314",
+        "identifier": [
+            None,
+            {
+                "system": "urn:oid:1.2.246.537.6.202.2008",
+                "value": "urn:oid:1.2.246.10.2085212.10.1314",
+            },
+        ],
+        "name": "Kyyjärven lääkärin vastaanotto",
+        "address": [{"type": "physical", "city": "Kyyjärvi", "postalCode": "43700"}],
+    }
+    result = import_fhir(org, rules.services, crosswalk=crosswalk)
+    (p,) = build_catalog(result.document, rules.services).providers
+    assert (p.municipalities, p.services, p.ownership) == (
+        ["312"],
+        ["doctor_appointment"],
+        "public",
+    )
+
+
+def test_crosswalk_errors_name_file_line_and_the_closest_service(
+    tmp_path: Path, rules: RuleSet
+) -> None:
+    from triage.catalog.crosswalk import load_crosswalk
+    from triage.errors import RuleFileError
+
+    bad = tmp_path / "cw.yaml"
+    cases = {
+        'codes:\n  - {system: a, code: "1", services: [dental_bookin]}\n': (2, "did you mean"),
+        'codes:\n  - {system: a, code: "1", services: [lab_test]}\n'
+        '  - {system: a, code: "1", services: [lab_test]}\n': (3, "mapped twice"),
+        'codes:\n  - {system: a, code: "1"}\n': (2, "maps 1 to nothing"),
+        'codes:\n  - {system: a, code: "1", service: [lab_test]}\n': (2, "service"),
+    }
+    for text, (line, words) in cases.items():
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(RuleFileError) as caught:
+            load_crosswalk(bad, rules.services)
+        assert caught.value.line == line and words in str(caught.value), str(caught.value)
+    result = CliRunner().invoke(
+        main, ["catalog", "import", str(bad), "--from", "hsds", "--crosswalk", str(bad)]
+    )
+    assert result.exit_code == 2 and f"{bad}:2" in result.stderr
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
+def test_the_published_kyyjarvi_organisation_imports_with_the_crosswalk(rules: RuleSet) -> None:
+    path = REALDATA / "fhir" / "Organization-1.2.246.10.2085212.10.1314.json"
+    result = CliRunner().invoke(
+        main, ["catalog", "import", str(path), "--from", "fhir", "--crosswalk", str(CROSSWALK)]
+    )
+    assert result.exit_code == 0, result.stderr
+    (provider,) = json.loads(result.stdout)["providers"]
+    assert provider["municipalities"] == ["312"] and provider["ownership"] == "public"

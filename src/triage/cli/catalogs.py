@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from triage.catalog.crosswalk import EMPTY, load_crosswalk
 from triage.catalog.importers import import_fhir, import_hsds
 from triage.catalog.importers.common import ImportShapeError
 from triage.catalog.model import build_catalog, load_catalog_file
@@ -52,17 +53,37 @@ def catalog_activate(version: str) -> None:
     default=None,
     help="Write the catalog here (JSON); default: stdout.",
 )
+@click.option(
+    "--crosswalk",
+    "crosswalk_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="External codes to service codes (YAML), e.g. catalog/crosswalk.yaml.",
+)
 @rules_option
-def catalog_import(file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
-    """Map an HSDS v3 JSON file or a FHIR R4 Bundle to the catalog format, with a report."""
+def catalog_import(
+    file: Path,
+    fmt: str,
+    output: Path | None,
+    crosswalk_file: Path | None,
+    rules_dir: Path | None,
+) -> None:
+    """Map published HSDS 3 or FHIR R4 JSON to the catalog format. A report, then a summary
+    (providers, skipped by reason, unmapped codes with counts) go to stderr; no provider,
+    or a file of the wrong shape, is exit code 2."""
     triage = local_triage(rules_dir)
+    crosswalk = load_crosswalk(crosswalk_file, triage.rules.services) if crosswalk_file else EMPTY
     try:
         data = json.loads(file.read_text(encoding="utf-8-sig"))  # published files may have a BOM
     except json.JSONDecodeError as exc:
         click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
         sys.exit(2)
     try:
-        result = (import_hsds if fmt == "hsds" else import_fhir)(data, triage.rules.services)
+        services = triage.rules.services
+        if fmt == "hsds":
+            result = import_hsds(data, services, crosswalk=crosswalk)
+        else:
+            result = import_fhir(data, services, crosswalk=crosswalk)
     except ImportShapeError as exc:
         click.echo(f"error: {file}: not {fmt} data as this importer reads it: {exc}", err=True)
         sys.exit(2)

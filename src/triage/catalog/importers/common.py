@@ -100,12 +100,13 @@ def records(data: Any, expected: str, is_record: Callable[[dict[str, Any]], bool
     (`contents`, `content`, `itemList`, `items`). ImportShapeError saying what was
     expected otherwise, so a file of the wrong kind never imports as silently empty."""
     if isinstance(data, dict):
-        for key in ("contents", "content", "itemList", "items"):
-            if isinstance(data.get(key), list):
-                return [r for r in data[key] if isinstance(r, dict)]
-        if is_record(data):
+        page = next(
+            (data[k] for k in ("contents", "content", "itemList", "items") if k in data), None
+        )
+        if page is None and is_record(data):
             return [data]
-    elif isinstance(data, list) and all(isinstance(r, dict) for r in data if r is not None):
+        data = page
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data if r is not None):
         found = [r for r in data if isinstance(r, dict)]
         if not found or any(is_record(r) for r in found):
             return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from triage.catalog.crosswalk import EMPTY, Crosswalk
 from triage.catalog.importers.common import (
     _FHIR_DAYS,
     _FHIR_ORG_TYPES,
@@ -82,7 +83,49 @@ def _ownership(org: Mapping[str, Any]) -> str | None:
     return None
 
 
-def import_fhir(data: Any, services: Mapping[str, object]) -> ImportResult:
+def _id_ownership(org: Mapping[str, Any], crosswalk: Crosswalk) -> str | None:
+    for ident in map(mapping, listed(org.get("identifier"))):
+        found = crosswalk.ownership_for(ident.get("system"), ident.get("value"))
+        if found:
+            return found
+    return None
+
+
+def _organization_alone(
+    key: str,
+    org: Mapping[str, Any],
+    crosswalk: Crosswalk,
+    drafts: dict[str, Draft],
+    result: ImportResult,
+) -> None:
+    """An Organization with no HealthcareService: a provider when the crosswalk maps one of
+    its identifiers (e.g. its SOTE organisation register OID) to services."""
+    idents = [mapping(i) for i in listed(org.get("identifier"))]
+    found = [s for i in idents for s in crosswalk.services_for(i.get("system"), i.get("value"))]
+    if not found:
+        result.report.append(f"{key}: an organization with no HealthcareService in the input")
+        result.skipped["organizations without a HealthcareService or crosswalk line"] += 1
+        for i in idents:
+            result.unmapped[f"{i.get('system')}|{i.get('value')}"] += 1
+        return
+    d = Draft(id=slug(str(org["id"])), name=str(org.get("name") or org["id"]))
+    d.ownership = _ownership(org) or _id_ownership(org, crosswalk)
+    d.add("services", found)
+    code = _address_code(org)
+    d.add("municipalities", [code] if code else [])
+    for tp in map(mapping, listed(org.get("telecom"))):
+        number = phone(tp.get("value")) if tp.get("system") == "phone" else None
+        if number and "phone" not in d.contact:
+            d.contact["phone"] = number
+    text = _address_text(org)
+    if text:
+        d.contact["address"] = text
+    drafts[key] = d
+
+
+def import_fhir(
+    data: Any, services: Mapping[str, object], crosswalk: Crosswalk = EMPTY
+) -> ImportResult:
     """Map FHIR resources to a catalog document: one provider per Organization."""
     result = ImportResult({"version": 1, "providers": []})
     report = result.report
@@ -105,15 +148,23 @@ def import_fhir(data: Any, services: Mapping[str, object]) -> ImportResult:
         d = drafts.setdefault(
             str(org_ref), Draft(id=slug(org["id"]), name=str(org.get("name") or org["id"]))
         )
-        d.ownership = d.ownership or _ownership(org)
+        d.ownership = d.ownership or _ownership(org) or _id_ownership(org, crosswalk)
         if d.ownership is None:
             report.append(f"{org_ref}: no organization type maps to an ownership")
-        for coding in _codings(hs.get("type")):
-            if coding.get("system") == SERVICE_SYSTEM and coding.get("code") in services:
-                d.add("services", [str(coding["code"])])
+        concepts = [
+            *listed(hs.get("type")),
+            *listed(hs.get("category")),
+            *listed(hs.get("specialty")),
+        ]
+        for coding in _codings(concepts):
+            system, code = coding.get("system"), coding.get("code")
+            if system == SERVICE_SYSTEM and code in services:
+                d.add("services", [str(code)])
+            elif crosswalk.services_for(system, code):
+                d.add("services", crosswalk.services_for(system, code))
             else:
-                result.unmapped[f"{coding.get('system')}|{coding.get('code')}"] += 1
-                report.append(f"{key}: type {coding.get('system')}|{coding.get('code')} not mapped")
+                result.unmapped[f"{system}|{code}"] += 1
+                report.append(f"{key}: type {system}|{code} not mapped")
         areas = listed(hs.get("coverageArea"))
         for ref in map(mapping, areas):
             loc = resources.get(str(ref.get("reference")))
@@ -181,9 +232,8 @@ def import_fhir(data: Any, services: Mapping[str, object]) -> ImportResult:
         hours = osm_hours(spans)
         if hours and hours not in d.hours:
             d.hours.append(hours)
-    for key in resources:
+    for key, org in resources.items():
         if key.startswith("Organization/") and key not in drafts:
-            report.append(f"{key}: an organization with no HealthcareService in the input")
-            result.skipped["organizations without a HealthcareService"] += 1
+            _organization_alone(key, org, crosswalk, drafts, result)
     result.document = finish(drafts, report, result.skipped)
     return result

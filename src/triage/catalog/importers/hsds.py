@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from triage.catalog.crosswalk import EMPTY, Crosswalk
 from triage.catalog.importers.common import (
     _OWNERSHIP_WORDS,
     _RRULE_DAYS,
@@ -26,15 +27,37 @@ from triage.catalog.importers.common import (
     slug,
 )
 
-EXPECTED = "HSDS services: a list, a single service, or a page with `contents`"
+EXPECTED = (
+    "HSDS services (or organizations with their services): a list, a single record, or a "
+    "page with `contents`"
+)
 
 
 def _is_service(r: dict[str, Any]) -> bool:
-    return "id" in r and ("name" in r or "organization" in r or "organization_id" in r)
+    return "id" in r and ("status" in r or "organization" in r or "organization_id" in r)
+
+
+def _is_record(r: dict[str, Any]) -> bool:
+    return _is_service(r) or ("id" in r and isinstance(r.get("services"), list))
+
+
+def _services(data: Any) -> list[dict[str, Any]]:
+    """Services, each with its organization: an organization's nested services get it."""
+    out = []
+    for r in records(data, EXPECTED, _is_record):
+        if _is_service(r):
+            out.append(r)
+            continue
+        org = {k: v for k, v in r.items() if k != "services"}
+        out += [{**mapping(s), "organization": org} for s in listed(r.get("services"))]
+    return out
 
 
 def import_hsds(
-    data: Any, services: Mapping[str, object], today: date | None = None
+    data: Any,
+    services: Mapping[str, object],
+    today: date | None = None,
+    crosswalk: Crosswalk = EMPTY,
 ) -> ImportResult:
     """Map HSDS services (with nested organizations) to a catalog document."""
     today = today or date.today()
@@ -45,7 +68,7 @@ def import_hsds(
         "else the default (true) applies."
     )
     drafts: dict[str, Draft] = {}
-    for svc in records(data, EXPECTED, _is_service):
+    for svc in _services(data):
         sid = svc.get("id") or "?"
         if (svc.get("status") or "active") != "active":
             report.append(f"service {sid}: status {svc.get('status')!r}, skipped")
@@ -65,12 +88,23 @@ def import_hsds(
         elif d.ownership is None:
             report.append(f"organization {org_id}: legal_status {status!r} not mapped to ownership")
         terms = [mapping(mapping(a).get("taxonomy_term")) for a in listed(svc.get("attributes"))]
-        codes = [str(t.get("code") or t.get("name") or "") for t in terms]
-        d.add("services", [c for c in codes if c in services])
-        for c in codes:
-            if c and c not in services:
-                result.unmapped[f"hsds taxonomy term {c}"] += 1
-                report.append(f"service {sid}: taxonomy term {c!r} is not a service code, ignored")
+        for term in terms:
+            term_code = str(term.get("code") or term.get("name") or "")
+            system = str(
+                term.get("taxonomy") or mapping(term.get("taxonomy_detail")).get("uri") or "hsds"
+            )
+            found = (
+                [term_code]
+                if term_code in services
+                else list(crosswalk.services_for(system, term_code))
+            )
+            found = found or list(crosswalk.services_for("hsds", term_code))
+            d.add("services", found)
+            if term_code and not found:
+                result.unmapped[f"{system}|{term_code}"] += 1
+                report.append(
+                    f"service {sid}: taxonomy term {term_code!r} is not a service code, ignored"
+                )
         for area in map(mapping, listed(svc.get("service_areas"))):
             text = area.get("extent") if area.get("extent_type") == "text" else None
             code = municipality_code(text) or municipality_code(area.get("name"))
