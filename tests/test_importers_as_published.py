@@ -150,7 +150,7 @@ def test_cli_exit_codes_for_nothing_imported_and_wrong_shapes(tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
-@pytest.mark.parametrize("kind", ["hsds", "fhir"])
+@pytest.mark.parametrize("kind", ["hsds", "fhir", "ptv"])
 def test_published_examples_import_or_say_why(kind: str) -> None:
     """Every published example either imports or stops with exit code 2 and a reason."""
     for path in sorted((REALDATA / kind).glob("*.json")):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from triage.catalog.crosswalk import EMPTY, load_crosswalk
-from triage.catalog.importers import import_fhir, import_hsds
-from triage.catalog.importers.common import ImportShapeError
+from triage.catalog.importers import import_fhir, import_hsds, import_ptv
+from triage.catalog.importers.common import ImportResult, ImportShapeError
 from triage.catalog.model import build_catalog, load_catalog_file
 from triage.cli.common import local_triage, rules_option
 
@@ -45,7 +46,7 @@ def catalog_activate(version: str) -> None:
 
 @catalog.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--from", "fmt", type=click.Choice(["hsds", "fhir"]), required=True)
+@click.option("--from", "fmt", type=click.Choice(["hsds", "fhir", "ptv"]), required=True)
 @click.option(
     "-o",
     "--output",
@@ -68,7 +69,7 @@ def catalog_import(
     crosswalk_file: Path | None,
     rules_dir: Path | None,
 ) -> None:
-    """Map published HSDS 3 or FHIR R4 JSON to the catalog format. A report, then a summary
+    """Map published HSDS 3, FHIR R4 or PTV v11 JSON to the catalog format. A report, then a summary
     (providers, skipped by reason, unmapped codes with counts) go to stderr; no provider,
     or a file of the wrong shape, is exit code 2."""
     triage = local_triage(rules_dir)
@@ -80,10 +81,13 @@ def catalog_import(
         sys.exit(2)
     try:
         services = triage.rules.services
-        if fmt == "hsds":
-            result = import_hsds(data, services, crosswalk=crosswalk)
-        else:
-            result = import_fhir(data, services, crosswalk=crosswalk)
+        importers: dict[str, Callable[..., ImportResult]] = {
+            "hsds": import_hsds,
+            "fhir": import_fhir,
+            "ptv": import_ptv,
+        }
+        importer = importers[fmt]
+        result = importer(data, services, crosswalk=crosswalk)
     except ImportShapeError as exc:
         click.echo(f"error: {file}: not {fmt} data as this importer reads it: {exc}", err=True)
         sys.exit(2)

@@ -125,6 +125,7 @@ class Draft:
     contact: dict[str, str] = field(default_factory=dict)
     hours: list[str] = field(default_factory=list)
     accepting: bool | None = None
+    names: dict[str, str] = field(default_factory=dict)  # other languages, as published
 
     def add(self, attr: str, values: Iterable[str]) -> None:
         target: list[str] = getattr(self, attr)
@@ -227,7 +228,7 @@ def finish(
             continue
         p: dict[str, Any] = {
             "id": d.id,
-            "name": {"fi": d.name},
+            "name": {"fi": d.name, **{k: v for k, v in d.names.items() if k in ("sv", "en")}},
             "ownership": d.ownership,
             "municipalities": d.municipalities,
             "services": d.services,
