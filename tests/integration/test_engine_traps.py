@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from tests.helpers import edit
 from triage.domain.triage import Triage
 from triage.engine.compiler import CATCH_ALL, compile_need, compile_rules
-from triage.engine.durable import DurableEngine, encode, registered_rulesets
+from triage.engine.durable import DurableEngine, encode
 from triage.errors import RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet
@@ -106,38 +105,37 @@ def test_a_rule_true_on_several_or_branches_fires_once(engine_triage: Triage) ->
 def test_rulesets_are_shared_by_content_and_freed_after_use(
     rules: RuleSet, rules_copy: Path
 ) -> None:
-    # Engines of earlier tests that sit in reference cycles would otherwise be collected
-    # in the middle of this test and change the count: collect them now, and keep the
-    # cycle collector off while counting (`del` frees by reference count alone).
-    gc.collect()
-    gc.disable()
-    try:
-        _shared_and_freed(rules, rules_copy)
-    finally:
-        gc.enable()
+    """Counted per ruleset name, not over the whole process: engines that earlier tests
+    left alive (or that other threads drop meanwhile) cannot change what is checked."""
+    import triage.engine.durable as durable
 
+    def users(name: str) -> int:
+        return durable._HANDLES.get(name, (0, 0))[1]
 
-def _shared_and_freed(rules: RuleSet, rules_copy: Path) -> None:
+    base = compile_rules(rules)
+    dental, anticoag = base["dental"].ruleset_name, base["anticoagulation"].ruleset_name
+    first = DurableEngine(base)
+    shared, handle = users(dental), durable._HANDLES[dental][0]
     # Rulesets are named by a content hash: engines with the same content share them.
-    first = DurableEngine(compile_rules(rules))
-    before = registered_rulesets()
     second = DurableEngine(compile_rules(rules))
-    assert registered_rulesets() == before
+    assert users(dental) == shared + 1 and durable._HANDLES[dental][0] == handle
     # Priorities live on the Python side; a changed threshold changes the durable ruleset.
     edit(rules_copy / "needs" / "dental.yaml", "{fact: pain, ge: 7}", "{fact: pain, ge: 8}")
     changed = compile_rules(load_rules(rules_copy))
-    assert changed["dental"].ruleset_name != compile_rules(rules)["dental"].ruleset_name
-    assert (
-        changed["anticoagulation"].ruleset_name
-        == compile_rules(rules)["anticoagulation"].ruleset_name
-    )
+    new_dental = changed["dental"].ruleset_name
+    assert new_dental != dental and changed["anticoagulation"].ruleset_name == anticoag
+    elsewhere = users(new_dental)  # 0 unless another live engine has the same content
+    anticoag_users = users(anticoag)
     third = DurableEngine(changed)
-    assert registered_rulesets() == before + 1
+    assert users(new_dental) == elsewhere + 1 and users(anticoag) == anticoag_users + 1
     # durable_rules keeps a ruleset until delete_ruleset: the last engine using it frees it.
     del third
-    assert registered_rulesets() == before
+    assert users(new_dental) == elsewhere
+    if elsewhere == 0:
+        assert new_dental not in durable._HANDLES
     del first
-    assert registered_rulesets() == before  # `second` still uses them
+    assert users(dental) == shared  # `second` still uses it
+    assert dental in durable._HANDLES
     assert second.evaluate("dental", {"pain": 9, "red_flag_count": 0}).definite
     del second
 
