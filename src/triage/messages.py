@@ -175,6 +175,11 @@ WHAT: dict[str, tuple[str, str, str]] = {
 }
 
 
+def in_locale(entry: tuple[str, str, str], locale: Locale) -> str:
+    """The `locale` text of a (Finnish, Swedish, English) entry."""
+    return entry[LOCALES.index(locale)]
+
+
 def render(code: str, locale: Locale = "en", **params: Any) -> str:
     """The message for `code` in `locale`; parameters are the project's own safe values."""
     i = LOCALES.index(locale)

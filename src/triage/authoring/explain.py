@@ -11,6 +11,7 @@ from triage.domain.contact import ContactAnswer, Plan
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.engine.logic import Trace, trace
+from triage.messages import Locale, in_locale
 from triage.rules.model import (
     All,
     Always,
@@ -126,11 +127,10 @@ _HEADINGS: dict[str, tuple[str, str, str]] = {
     "winner": ("RATKAISI", "AVGJORDE", "WINNER"),
     "blocking": ("ESTÄÄ", "BLOCKERAR", "BLOCKING"),
 }
-_AT = {"fi": 0, "sv": 1, "en": 2}
 
 
-def _h(code: str, locale: str, **params: str) -> str:
-    return _HEADINGS[code][_AT.get(locale, 0)].format(**params)
+def _h(code: str, locale: Locale, **params: str) -> str:
+    return in_locale(_HEADINGS[code], locale).format(**params)
 
 
 def explain_text(triage: Triage, raw: Any, decision: Decision) -> str:

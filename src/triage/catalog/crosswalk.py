@@ -54,10 +54,6 @@ class Crosswalk:
     def ownership_for(self, system: object, code: object) -> Ownership | None:
         return self.ownership.get((str(system), str(code)))
 
-    def knows(self, system: object, code: object) -> bool:
-        key = (str(system), str(code))
-        return key in self.services or key in self.ownership
-
 
 EMPTY = Crosswalk()
 

@@ -55,6 +55,18 @@ class Fact:
         """What a person reads for an enum value, or None when the rule file gives none."""
         return next((t for v, t in self.labels if v == value), None)
 
+    def option_text(self, value: str) -> Text:
+        """The label of an enum value, or the value itself where the rule file gives none."""
+        return self.label(value) or Text(fi=value)
+
+    @property
+    def bounds(self) -> tuple[int | float | None, int | float | None]:
+        """(min, max), as integers for an int fact."""
+        if self.type != "int":
+            return self.min, self.max
+        low = None if self.min is None else int(self.min)
+        return low, None if self.max is None else int(self.max)
+
     @property
     def always_known(self) -> bool:
         """True when the fact can never be unknown: it has a default or is a required attribute."""

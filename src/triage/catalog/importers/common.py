@@ -64,7 +64,7 @@ class ImportShapeError(ValueError):
 
 @dataclass
 class ImportResult:
-    document: dict[str, Any]
+    document: dict[str, Any] = field(default_factory=lambda: {"version": 1, "providers": []})
     report: list[str] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> providers skipped
     unmapped: Counter[str] = field(default_factory=Counter)  # external code -> times seen
@@ -207,9 +207,9 @@ def expired(schedule: Mapping[str, Any], today: date) -> bool:
         return False
 
 
-def finish(
-    drafts: Mapping[str, Draft], report: list[str], skipped: Counter[str] | None = None
-) -> dict[str, Any]:
+def finish(drafts: Mapping[str, Draft], result: ImportResult) -> ImportResult:
+    """The catalog document of the drafts that have ownership, services and an area; the
+    others are reported and counted as skipped."""
     providers = []
     for d in drafts.values():
         missing = [
@@ -222,9 +222,10 @@ def finish(
             if not ok
         ]
         if missing:
-            report.append(f"provider {d.id}: skipped, no {' / '.join(missing)} could be mapped")
-            if skipped is not None:
-                skipped[f"providers without {' / '.join(missing)}"] += 1
+            result.report.append(
+                f"provider {d.id}: skipped, no {' / '.join(missing)} could be mapped"
+            )
+            result.skipped[f"providers without {' / '.join(missing)}"] += 1
             continue
         p: dict[str, Any] = {
             "id": d.id,
@@ -244,4 +245,5 @@ def finish(
         if d.accepting is not None:
             p["accepting_new_clients"] = d.accepting
         providers.append(p)
-    return {"version": 1, "providers": providers}
+    result.document = {"version": 1, "providers": providers}
+    return result

@@ -127,7 +127,7 @@ def import_fhir(
     data: Any, services: Mapping[str, object], crosswalk: Crosswalk = EMPTY
 ) -> ImportResult:
     """Map FHIR resources to a catalog document: one provider per Organization."""
-    result = ImportResult({"version": 1, "providers": []})
+    result = ImportResult()
     report = result.report
     report.append("FHIR R4 has no accepting-new-patients element: left at the default (true).")
     resources = _resources(data)
@@ -235,5 +235,4 @@ def import_fhir(
     for key, org in resources.items():
         if key.startswith("Organization/") and key not in drafts:
             _organization_alone(key, org, crosswalk, drafts, result)
-    result.document = finish(drafts, report, result.skipped)
-    return result
+    return finish(drafts, result)

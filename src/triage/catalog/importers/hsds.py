@@ -61,7 +61,7 @@ def import_hsds(
 ) -> ImportResult:
     """Map HSDS services (with nested organizations) to a catalog document."""
     today = today or date.today()
-    result = ImportResult({"version": 1, "providers": []})
+    result = ImportResult()
     report = result.report
     report.append(
         "HSDS 3.0 has no accepting-new-clients field: 3.1 `capacities` are read where given, "
@@ -157,8 +157,7 @@ def import_hsds(
         hours = osm_hours(spans)
         if hours and hours not in d.hours:
             d.hours.append(hours)
-    result.document = finish(drafts, report, result.skipped)
-    return result
+    return finish(drafts, result)
 
 
 def _codes(languages: Any) -> list[str]:

@@ -127,7 +127,7 @@ def import_ptv(
 ) -> ImportResult:
     """Map PTV v11 ServiceLocation channels to a catalog document."""
     today = today or date.today()
-    result = ImportResult({"version": 1, "providers": []})
+    result = ImportResult()
     result.report.append("PTV has no accepting-new-clients field: left at the default (true).")
     drafts: dict[str, Draft] = {}
     for ch in records(data, EXPECTED, _is_channel):
@@ -180,5 +180,4 @@ def import_ptv(
             if (line or town) and "address" not in d.contact:
                 d.contact["address"] = ", ".join(x for x in (line, town) if x)
         d.hours = _hours(ch, key, today, result)
-    result.document = finish(drafts, result.report, result.skipped)
-    return result
+    return finish(drafts, result)

@@ -16,7 +16,7 @@ from triage.http.schemas import (
     ProviderOut,
     ProvidersOut,
 )
-from triage.rules.model import LOCALES, Fact, Locale, Text
+from triage.rules.model import LOCALES, Fact, Locale
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
 LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Accept-Language)")]
@@ -45,25 +45,23 @@ def needs(service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = N
 
 
 def _fact(f: Fact, loc: Locale) -> FactOut:
-    def bound(x: float | None) -> int | float | None:
-        return int(x) if x is not None and f.type == "int" else x
-
     options = [
         OptionOut(
             code=v,
-            label=(text or Text(fi=v)).get(loc),
-            labels={lang: (text or Text(fi=v)).get(lang) for lang in LOCALES},
+            label=f.option_text(v).get(loc),
+            labels={lang: f.option_text(v).get(lang) for lang in LOCALES},
         )
-        for v, text in ((v, f.label(v)) for v in f.values)
+        for v in f.values
     ]
+    low, high = f.bounds
     return FactOut(
         code=f.code,
         type=f.type,
         question=f.question.get(loc),
         values=list(f.values) or None,
         options=options or None,
-        min=bound(f.min),
-        max=bound(f.max),
+        min=low,
+        max=high,
         default=f.default,
         unit=f.unit,
     )

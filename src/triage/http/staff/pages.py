@@ -21,7 +21,7 @@ from triage.http.locale import preferred
 from triage.http.staff.forms import Submitted, fact_field, field_of, to_request
 from triage.http.staff.texts import do_now, text
 from triage.messages import LOCALES, Locale
-from triage.rules.model import Fact, RuleSet, Text
+from triage.rules.model import Fact
 from triage.service.core import Service
 from triage.service.staff import sign_in, sign_out, signed_in
 from triage.store.ports import KeyInfo
@@ -67,8 +67,8 @@ async def _form(request: Request) -> Submitted:
     return Submitted.parse(parse_qsl(body, keep_blank_values=True, max_num_fields=400))
 
 
-def _fields(rules: RuleSet, need: str, fact: Fact, loc: Locale) -> dict[str, Any]:
-    options = [(v, (fact.label(v) or _plain(v)).get(loc)) for v in fact.values]
+def _fields(need: str, fact: Fact, loc: Locale) -> dict[str, Any]:
+    options = [(v, fact.option_text(v).get(loc)) for v in fact.values]
     default = fact.default
     shown: str | None
     if isinstance(default, bool):
@@ -77,22 +77,18 @@ def _fields(rules: RuleSet, need: str, fact: Fact, loc: Locale) -> dict[str, Any
         shown = dict(options).get(str(default), str(default))
     else:
         shown = None if default is None else str(default)
-    bound = (lambda x: int(x) if x is not None else None) if fact.type == "int" else (lambda x: x)
+    low, high = fact.bounds
     return {
         "code": fact.code,
         "name": fact_field(need, fact.code),
         "type": fact.type,
         "question": fact.question.get(loc),
         "options": options,
-        "min": bound(fact.min),
-        "max": bound(fact.max),
+        "min": low,
+        "max": high,
         "unit": fact.unit,
         "default": shown,
     }
-
-
-def _plain(value: str) -> Text:
-    return Text(fi=value)
 
 
 def _page_context(
@@ -118,7 +114,7 @@ def _page_context(
             {
                 "code": n.code,
                 "name": n.name.get(loc),
-                "facts": [_fields(rules, n.code, f, loc) for f in n.facts.values()],
+                "facts": [_fields(n.code, f, loc) for f in n.facts.values()],
             }
             for n in rules.needs.values()
         ],
@@ -230,9 +226,12 @@ async def assess(request: Request) -> Response:
     except StorageError:
         return _render("page.html", 503, **{**context, "error": {"text": text("unavailable", loc)}})
     missing = {(d.need, m.fact) for d in decisions for m in d.missing_facts}
-    triage = service.current
     cases = [raw] if plan is None else [{**n, "client": raw["client"]} for n in raw["needs"]]
-    traces = [explain_text(triage, c, d) for c, d in zip(cases, decisions, strict=True)]
+    # The trace of each decision on the rules that made it, even if a reload came between.
+    traces = [
+        explain_text(service.triage_for(d.rules_version, d.catalog_version), c, d)
+        for c, d in zip(cases, decisions, strict=True)
+    ]
     names = context["need_names"]
     after = ", ".join(names.get(n, n) for n in plan.after_emergency) if plan else ""
     flags = [

@@ -3,7 +3,7 @@ to a client; codes appear only behind "details"."""
 
 from __future__ import annotations
 
-from triage.rules.model import Locale
+from triage.messages import Locale, in_locale
 
 _TEXTS: dict[str, tuple[str, str, str]] = {
     "title": (
@@ -245,13 +245,11 @@ DO_NOW: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-_INDEX: dict[Locale, int] = {"fi": 0, "sv": 1, "en": 2}
-
 
 def text(code: str, locale: Locale, **params: object) -> str:
-    return _TEXTS[code][_INDEX[locale]].format(**params)
+    return in_locale(_TEXTS[code], locale).format(**params)
 
 
 def do_now(urgency: str, locale: Locale) -> str:
     found = DO_NOW.get(urgency)
-    return found[_INDEX[locale]] if found else ""
+    return in_locale(found, locale) if found else ""
