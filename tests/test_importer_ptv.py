@@ -20,7 +20,7 @@ from triage.catalog.model import build_catalog
 from triage.cli import main
 from triage.rules.model import RuleSet
 
-REALDATA = ROOT.parent / "shared" / "realdata"
+REALDATA = ROOT / "tests" / "data" / "realdata"  # copied with their licences
 CROSSWALK = """\
 codes:
   - {system: "ptv:organization", code: "org-1", ownership: public}
@@ -112,7 +112,6 @@ def test_always_open_and_a_channel_with_nothing_mapped(rules: RuleSet, crosswalk
         import_ptv({"pageNumber": 1, "itemList": [{"x": 1}]}, rules.services)
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
 def test_the_published_page_imports_once_its_organisation_is_in_the_crosswalk(
     tmp_path: Path,
 ) -> None:

@@ -21,7 +21,8 @@ from triage.catalog.model import build_catalog
 from triage.cli import main
 from triage.rules.model import RuleSet
 
-REALDATA = ROOT.parent / "shared" / "realdata"
+COPIED = ROOT / "tests" / "data" / "realdata"  # HSDS and PTV files, with their licences
+SHARED = ROOT.parent / "shared" / "realdata"  # FHIR examples: no licence to copy them
 SERVICE: dict[str, Any] = {
     "id": "svc-1",
     "name": "Hammashoito",
@@ -149,21 +150,106 @@ def test_cli_exit_codes_for_nothing_imported_and_wrong_shapes(tmp_path: Path) ->
     assert result.exit_code == 0 and "summary: 1 providers imported" in result.stderr
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
+CROSSWALK = ROOT / "catalog" / "crosswalk.yaml"
+
+
+def _published(kind: str) -> Path:
+    folder = (SHARED if kind == "fhir" else COPIED) / kind
+    if not folder.is_dir():
+        pytest.skip(f"published {kind} examples not at {folder} (not copied: no licence)")
+    return folder
+
+
+def _import(*args: str) -> Any:
+    return CliRunner().invoke(main, ["catalog", "import", *args])
+
+
 @pytest.mark.parametrize("kind", ["hsds", "fhir", "ptv"])
-def test_published_examples_import_or_say_why(kind: str) -> None:
-    """Every published example either imports or stops with exit code 2 and a reason."""
-    for path in sorted((REALDATA / kind).glob("*.json")):
-        result = CliRunner().invoke(main, ["catalog", "import", str(path), "--from", kind])
+@pytest.mark.parametrize("crosswalk", [False, True], ids=["bare", "crosswalk"])
+def test_published_examples_import_or_say_why(kind: str, crosswalk: bool) -> None:
+    """Every published example either imports or stops with exit code 2 and a reason,
+    with and without the shipped crosswalk."""
+    paths = sorted(_published(kind).glob("*.json"))
+    assert len(paths) >= 8
+    extra = ["--crosswalk", str(CROSSWALK)] if crosswalk else []
+    for path in paths:
+        result = _import(str(path), "--from", kind, *extra)
         assert result.exception is None or isinstance(result.exception, SystemExit), path
         assert result.exit_code in (0, 2), (path, result.output)
         if result.exit_code == 2:
             assert "error:" in result.stderr, path
         else:
             assert "summary: 0 providers" not in result.stderr, path
+            assert json.loads(result.stdout)["providers"], path
 
 
-CROSSWALK = ROOT / "catalog" / "crosswalk.yaml"
+HSDS_CROSSWALK = """\
+codes:
+  - {system: taxonomy, code: code, services: [social_counselling], note: "the term"}
+  - {system: "hsds:city", code: MyCity, municipalities: ["179"], note: "the town"}
+  - {system: "hsds:organization", code: d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,
+     ownership: third_sector}
+"""
+
+
+def test_the_hsds_spec_examples_import_with_a_crosswalk(tmp_path: Path) -> None:
+    """The spec's examples use a placeholder taxonomy term, town and organisation: three
+    crosswalk lines map them, and the service, organisation and service_at_location
+    examples then import; the others are not services and say so."""
+    cw = tmp_path / "cw.yaml"
+    cw.write_text(HSDS_CROSSWALK, encoding="utf-8")
+    imported = {}
+    for path in sorted(_published("hsds").glob("*.json")):
+        result = _import(str(path), "--from", "hsds", "--crosswalk", str(cw), "--names-in", "en")
+        if result.exit_code == 0:
+            imported[path.stem] = json.loads(result.stdout)["providers"]
+        else:
+            assert result.exit_code == 2 and "error:" in result.stderr, path
+    assert set(imported) == {
+        "spec_service_full",
+        "spec_organization_full",
+        "spec_service_at_location_full",
+    }
+    for providers in imported.values():
+        (p,) = providers
+        assert p["name"] == {"fi": "Example Organization Inc.", "en": "Example Organization Inc."}
+        assert (p["municipalities"], p["services"], p["ownership"]) == (
+            ["179"],
+            ["social_counselling"],
+            "third_sector",
+        )
+        assert p["contact"]["phone"] == "+44 1234 234567"
+        assert "opening_hours" not in p  # the examples' only schedule ended in 2005
+    bare = _import(str(_published("hsds") / "spec_service_full.json"), "--from", "hsds")
+    assert bare.exit_code == 2
+    for code in ("taxonomy|code", "hsds:city|MyCity", "hsds:organization|d9d5e0f5"):
+        assert f"unmapped code: {code}" in bare.stderr, code
+
+
+def test_the_early_ptv_import_set_imports_with_the_shipped_crosswalk() -> None:
+    """servicelocations.json with the services and organisations it names by id: the
+    school's pupil welfare class maps to school health care, "491 Mikkeli" to 491, the
+    city's organisation type "Kunta" to public, openingTimes to hours."""
+    folder = _published("ptv")
+    names = ("servicelocations.json", "services.json", "organizations.json")
+    files = [str(folder / name) for name in names]
+    result = _import(*files, "--from", "ptv", "--crosswalk", str(CROSSWALK))
+    assert result.exit_code == 0, result.stderr
+    (p,) = json.loads(result.stdout)["providers"]
+    assert p["name"] == {"fi": "Mikkelin Lyseon koulu"}
+    assert (p["municipalities"], p["services"], p["ownership"]) == (
+        ["491"],
+        ["school_health"],
+        "public",
+    )
+    assert p["opening_hours"] == "Mo-Fr 08:00-16:15"
+    assert p["contact"] == {
+        "phone": "044 794 2772",
+        "address": "Porrassalmenkatu 30, 50100 Mikkeli",
+    }
+    assert "unmapped code: ptv:serviceClassName|Lasten päivähoito (33x)" in result.stderr
+    alone = _import(files[1], "--from", "ptv")
+    assert alone.exit_code == 2 and "read with the channels that name them" in alone.stderr
 
 
 def test_the_shipped_crosswalk_is_valid_and_maps_an_organisation_alone(rules: RuleSet) -> None:
@@ -207,6 +293,10 @@ def test_crosswalk_errors_name_file_line_and_the_closest_service(
         '  - {system: a, code: "1", services: [lab_test]}\n': (3, "mapped twice"),
         'codes:\n  - {system: a, code: "1"}\n': (2, "maps 1 to nothing"),
         'codes:\n  - {system: a, code: "1", service: [lab_test]}\n': (2, "service"),
+        'codes:\n  - {system: a, code: "1", municipalities: ["999"]}\n': (
+            2,
+            "not an official municipality code",
+        ),
     }
     for text, (line, words) in cases.items():
         bad.write_text(text, encoding="utf-8")
@@ -219,12 +309,17 @@ def test_crosswalk_errors_name_file_line_and_the_closest_service(
     assert result.exit_code == 2 and f"{bad}:2" in result.stderr
 
 
-@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"published examples not at {REALDATA}")
 def test_the_published_kyyjarvi_organisation_imports_with_the_crosswalk(rules: RuleSet) -> None:
-    path = REALDATA / "fhir" / "Organization-1.2.246.10.2085212.10.1314.json"
-    result = CliRunner().invoke(
-        main, ["catalog", "import", str(path), "--from", "fhir", "--crosswalk", str(CROSSWALK)]
-    )
+    folder = _published("fhir")
+    path = folder / "Organization-1.2.246.10.2085212.10.1314.json"
+    result = _import(str(path), "--from", "fhir", "--crosswalk", str(CROSSWALK))
     assert result.exit_code == 0, result.stderr
     (provider,) = json.loads(result.stdout)["providers"]
     assert provider["municipalities"] == ["312"] and provider["ownership"] == "public"
+    assert provider["services"] == ["doctor_appointment"]
+    assert provider["contact"]["address"] == "Honkalehdontie 9, 43700 Kyyjärvi"
+    # a HealthcareService given in another file is read in the same import
+    service = folder / "HealthcareService-healthcareService-example.json"
+    both = _import(str(service), str(path), "--from", "fhir", "--crosswalk", str(CROSSWALK))
+    assert both.exit_code == 0  # the service names no providedBy: counted, not guessed
+    assert "skipped: 1 services whose organization is not in the input" in both.stderr

@@ -8,6 +8,9 @@ organisation register identifiers) mapped to this project's service codes, as da
         services: [doctor_appointment]             # service codes of the rules
         ownership: public                          # optional: for an organisation's id
         note: "Kyyjärvi health station, doctor's reception"
+      - system: "hsds:city"                        # a place name the data uses
+        code: "Jyvaskyla"
+        municipalities: ["179"]                    # official municipality codes
 
 It is read like the rule files: YAML without anchors, a strict schema, errors naming file,
 line and the closest service code ("did you mean").
@@ -22,6 +25,7 @@ from typing import Literal
 
 from pydantic import Field, StrictStr
 
+from triage.catalog.municipalities import municipality_codes
 from triage.errors import RuleFileError, did_you_mean
 from triage.rules.schema import parse_yaml, validate
 from triage.strict import Strict
@@ -35,6 +39,7 @@ class EntryIn(Strict):
     code: StrictStr = Field(min_length=1, max_length=200)
     services: list[StrictStr] = Field(default_factory=list, max_length=50)
     ownership: Ownership | None = None
+    municipalities: list[StrictStr] = Field(default_factory=list, max_length=50)
     note: StrictStr | None = None
 
 
@@ -47,12 +52,16 @@ class CrosswalkIn(Strict):
 class Crosswalk:
     services: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     ownership: Mapping[tuple[str, str], Ownership] = field(default_factory=dict)
+    places: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def services_for(self, system: object, code: object) -> tuple[str, ...]:
         return self.services.get((str(system), str(code)), ())
 
     def ownership_for(self, system: object, code: object) -> Ownership | None:
         return self.ownership.get((str(system), str(code)))
+
+    def municipalities_for(self, system: object, code: object) -> tuple[str, ...]:
+        return self.places.get((str(system), str(code)), ())
 
 
 EMPTY = Crosswalk()
@@ -65,9 +74,11 @@ def load_crosswalk(path: Path, services: Mapping[str, object]) -> Crosswalk:
     parsed: CrosswalkIn = validate(CrosswalkIn, raw, path)
     mapped: dict[tuple[str, str], tuple[str, ...]] = {}
     owned: dict[tuple[str, str], Ownership] = {}
+    places: dict[tuple[str, str], tuple[str, ...]] = {}
+    official = municipality_codes()
     for i, entry in enumerate(parsed.codes):
         key = (entry.system, entry.code)
-        if key in mapped or key in owned:
+        if key in mapped or key in owned or key in places:
             raise RuleFileError(
                 f"codes[{i}]: {entry.system} {entry.code} is mapped twice",
                 file=str(path),
@@ -81,9 +92,19 @@ def load_crosswalk(path: Path, services: Mapping[str, object]) -> Crosswalk:
                     line=line_of(raw, ["codes", i, "services"]),
                     suggestion=did_you_mean(service, services),
                 )
-        if not entry.services and entry.ownership is None:
+        for j, code in enumerate(entry.municipalities):
+            if code not in official:
+                raise RuleFileError(
+                    f"codes[{i}].municipalities[{j}]: {code!r} is not an official municipality"
+                    " code",
+                    file=str(path),
+                    line=line_of(raw, ["codes", i, "municipalities"]),
+                    suggestion=did_you_mean(code, official),
+                )
+        if not (entry.services or entry.ownership or entry.municipalities):
             raise RuleFileError(
-                f"codes[{i}]: maps {entry.code} to nothing (give services or ownership)",
+                f"codes[{i}]: maps {entry.code} to nothing (give services, ownership or"
+                " municipalities)",
                 file=str(path),
                 line=line_of(raw, ["codes", i]),
             )
@@ -91,4 +112,6 @@ def load_crosswalk(path: Path, services: Mapping[str, object]) -> Crosswalk:
             mapped[key] = tuple(entry.services)
         if entry.ownership:
             owned[key] = entry.ownership
-    return Crosswalk(mapped, owned)
+        if entry.municipalities:
+            places[key] = tuple(entry.municipalities)
+    return Crosswalk(mapped, owned, places)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
 
 from triage.catalog.crosswalk import EMPTY, load_crosswalk
 from triage.catalog.importers import import_fhir, import_hsds, import_ptv
-from triage.catalog.importers.common import ImportResult, ImportShapeError
+from triage.catalog.importers.common import ImportResult, ImportShapeError, Published
 from triage.catalog.model import build_catalog, load_catalog_file
 from triage.cli.common import local_triage, rules_option
 
@@ -45,8 +46,17 @@ def catalog_activate(version: str) -> None:
 
 
 @catalog.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--from", "fmt", type=click.Choice(["hsds", "fhir", "ptv"]), required=True)
+@click.option(
+    "--names-in",
+    type=click.Choice(["fi", "sv", "en"]),
+    default="fi",
+    show_default=True,
+    help="HSDS only: the language its names are written in (HSDS does not say).",
+)
 @click.option(
     "-o",
     "--output",
@@ -63,31 +73,37 @@ def catalog_activate(version: str) -> None:
 )
 @rules_option
 def catalog_import(
-    file: Path,
+    files: tuple[Path, ...],
     fmt: str,
+    names_in: str,
     output: Path | None,
     crosswalk_file: Path | None,
     rules_dir: Path | None,
 ) -> None:
-    """Map published HSDS 3, FHIR R4 or PTV v11 JSON to the catalog format. A report, then a summary
-    (providers, skipped by reason, unmapped codes with counts) go to stderr; no provider,
-    or a file of the wrong shape, is exit code 2."""
+    """Map published HSDS 3, FHIR R4 or PTV v11 JSON to the catalog format. Several FILES are
+    read as one import (FHIR resources one per file; PTV channels with the services and
+    organisations they name). A report, then a summary (providers, skipped by reason,
+    unmapped codes with counts) go to stderr; no provider, or a file of the wrong shape,
+    is exit code 2."""
     triage = local_triage(rules_dir)
     crosswalk = load_crosswalk(crosswalk_file, triage.rules.services) if crosswalk_file else EMPTY
-    try:
-        data = json.loads(file.read_text(encoding="utf-8-sig"))  # published files may have a BOM
-    except json.JSONDecodeError as exc:
-        click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
-        sys.exit(2)
+    docs = Published()
+    for file in files:
+        try:  # published files may have a BOM
+            docs.append(json.loads(file.read_text(encoding="utf-8-sig")))
+        except json.JSONDecodeError as exc:
+            click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
+            sys.exit(2)
+    file = files[0] if len(files) == 1 else Path(", ".join(map(str, files)))
     try:
         services = triage.rules.services
         importers: dict[str, Callable[..., ImportResult]] = {
-            "hsds": import_hsds,
+            "hsds": partial(import_hsds, language=names_in),
             "fhir": import_fhir,
             "ptv": import_ptv,
         }
         importer = importers[fmt]
-        result = importer(data, services, crosswalk=crosswalk)
+        result = importer(docs if len(docs) > 1 else docs[0], services, crosswalk=crosswalk)
     except ImportShapeError as exc:
         click.echo(f"error: {file}: not {fmt} data as this importer reads it: {exc}", err=True)
         sys.exit(2)

@@ -95,10 +95,17 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+class Published(list[Any]):
+    """Several published files read as one import (e.g. a directory's services, channels
+    and organisations, or FHIR resources one per file): their records are pooled."""
+
+
 def records(data: Any, expected: str, is_record: Callable[[dict[str, Any]], bool]) -> list[Any]:
     """The records of a published file: a list, a single record, or a page wrapping them
     (`contents`, `content`, `itemList`, `items`). ImportShapeError saying what was
     expected otherwise, so a file of the wrong kind never imports as silently empty."""
+    if isinstance(data, Published):
+        return [r for doc in data for r in records(doc, expected, is_record)]
     if isinstance(data, dict):
         page = next(
             (data[k] for k in ("contents", "content", "itemList", "items") if k in data), None

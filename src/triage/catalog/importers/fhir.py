@@ -19,6 +19,7 @@ from triage.catalog.importers.common import (
     SERVICE_SYSTEM,
     Draft,
     ImportResult,
+    Published,
     accessibility_from_text,
     finish,
     listed,
@@ -37,6 +38,8 @@ KINDS = ("HealthcareService", "Organization", "Location")
 
 
 def _resources(data: Any) -> dict[str, dict[str, Any]]:
+    if isinstance(data, Published):  # several files: their resources together
+        return {k: v for doc in data for k, v in _resources(doc).items()}
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         items = [mapping(e).get("resource") for e in listed(data.get("entry"))]
     else:

@@ -28,8 +28,8 @@ from triage.catalog.importers.common import (
 )
 
 EXPECTED = (
-    "HSDS services (or organizations with their services): a list, a single record, or a "
-    "page with `contents`"
+    "HSDS services (or organizations or service_at_locations with their services): a list, "
+    "a single record, or a page with `contents`"
 )
 
 
@@ -37,15 +37,23 @@ def _is_service(r: dict[str, Any]) -> bool:
     return "id" in r and ("status" in r or "organization" in r or "organization_id" in r)
 
 
+def _is_located(r: dict[str, Any]) -> bool:
+    """A service_at_location record with its service nested."""
+    return isinstance(r.get("service"), dict) and "location" in r
+
+
 def _is_record(r: dict[str, Any]) -> bool:
-    return _is_service(r) or ("id" in r and isinstance(r.get("services"), list))
+    return _is_service(r) or _is_located(r) or ("id" in r and isinstance(r.get("services"), list))
 
 
 def _services(data: Any) -> list[dict[str, Any]]:
     """Services, each with its organization: an organization's nested services get it."""
     out = []
     for r in records(data, EXPECTED, _is_record):
-        if _is_service(r):
+        if _is_located(r):
+            sal = {k: v for k, v in r.items() if k != "service"}
+            out.append({**r["service"], "service_at_locations": [sal]})
+        elif _is_service(r):
             out.append(r)
             continue
         org = {k: v for k, v in r.items() if k != "services"}
@@ -58,11 +66,15 @@ def import_hsds(
     services: Mapping[str, object],
     today: date | None = None,
     crosswalk: Crosswalk = EMPTY,
+    language: str = "fi",
 ) -> ImportResult:
-    """Map HSDS services (with nested organizations) to a catalog document."""
+    """Map HSDS services (with nested organizations) to a catalog document. HSDS text has
+    no language tag: `language` says which one the names are in (fi, sv or en)."""
     today = today or date.today()
     result = ImportResult()
     report = result.report
+    if language != "fi":
+        report.append(f"names are in {language}: the Finnish name shows the same text")
     report.append(
         "HSDS 3.0 has no accepting-new-clients field: 3.1 `capacities` are read where given, "
         "else the default (true) applies."
@@ -81,11 +93,13 @@ def import_hsds(
             result.skipped["services without an organization"] += 1
             continue
         name = str(org.get("name") or org_id)
-        d = drafts.setdefault(org_id, Draft(id=slug(org_id), name=name))
+        d = drafts.setdefault(org_id, Draft(id=slug(org_id), name=name, names={language: name}))
         status = str(org.get("legal_status") or "").strip().lower()
-        if status in _OWNERSHIP_WORDS:
-            d.ownership = _OWNERSHIP_WORDS[status]
+        owner = crosswalk.ownership_for("hsds:organization", org_id)
+        if owner or status in _OWNERSHIP_WORDS:
+            d.ownership = owner or _OWNERSHIP_WORDS[status]
         elif d.ownership is None:
+            result.unmapped[f"hsds:organization|{org_id}"] += 1
             report.append(f"organization {org_id}: legal_status {status!r} not mapped to ownership")
         terms = [mapping(mapping(a).get("taxonomy_term")) for a in listed(svc.get("attributes"))]
         for term in terms:
@@ -107,9 +121,9 @@ def import_hsds(
                 )
         for area in map(mapping, listed(svc.get("service_areas"))):
             text = area.get("extent") if area.get("extent_type") == "text" else None
-            code = municipality_code(text) or municipality_code(area.get("name"))
-            if code:
-                d.add("municipalities", [code])
+            codes = _place(text, crosswalk) or _place(area.get("name"), crosswalk)
+            if codes:
+                d.add("municipalities", codes)
             else:
                 report.append(f"service {sid}: service area {area.get('name')!r} not mapped")
         d.add("languages", _codes(svc.get("languages")))
@@ -123,9 +137,11 @@ def import_hsds(
             ]
             addresses = [mapping(a) for a in listed(loc.get("addresses"))]
             for addr in addresses:
-                code = municipality_code(addr.get("city")) or municipality_code(addr.get("region"))
-                if code and not listed(svc.get("service_areas")):
-                    d.add("municipalities", [code])
+                codes = _place(addr.get("city"), crosswalk) or _place(addr.get("region"), crosswalk)
+                if codes and not d.municipalities:
+                    d.add("municipalities", codes)
+                elif not codes:
+                    result.unmapped[f"hsds:city|{addr.get('city')}"] += 1
             if addresses and "address" not in d.contact:
                 addr = addresses[0]
                 line = " ".join(f"{addr.get('postal_code') or ''} {addr.get('city') or ''}".split())
@@ -158,6 +174,13 @@ def import_hsds(
         if hours and hours not in d.hours:
             d.hours.append(hours)
     return finish(drafts, result)
+
+
+def _place(text: Any, crosswalk: Crosswalk) -> list[str]:
+    """Municipality codes of a place as written: an official code or name, else the
+    crosswalk's `hsds:city` line for it."""
+    code = municipality_code(text)
+    return [code] if code else list(crosswalk.municipalities_for("hsds:city", text))
 
 
 def _codes(languages: Any) -> list[str]:

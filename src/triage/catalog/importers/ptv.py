@@ -1,13 +1,15 @@
 """Suomi.fi Palvelutietovaranto (PTV) Open API v11 service locations into the catalog format.
 
-Reads ServiceLocation channels as published: a page (`itemList`), a list, or one channel;
-`null` anywhere is absent. One provider per channel, named in fi, sv and en as given.
-Municipalities come from `addresses[].streetAddress.municipality.code` and from areas of
-type Municipality; hours from `serviceHours` (regular and over-midnight hours, always
-open; closed, exceptional and expired ones are reported, not listed). PTV links a channel
-to services and an organisation by id, so its services and ownership come from the
-crosswalk: systems `ptv:service` and `ptv:organization` (ids) and the PTV service class
-and ontology term URIs a channel carries."""
+Reads ServiceLocation channels as published: a page (`itemList`), a list, or one channel,
+alone or with the services and organisations files they name by id (PTV's early import set
+is rewritten into channels first, see ptv_early); `null` anywhere is absent. One provider
+per channel, named in fi, sv and en as given. Municipalities come from
+`addresses[].streetAddress.municipality.code` and from areas of type Municipality; hours
+from `serviceHours` (regular and over-midnight hours, always open; closed, exceptional and
+expired ones are reported, not listed). Services come through the crosswalk from the
+service ids (`ptv:service`) and the service classes and ontology terms of the channel and
+of its services; ownership from the organisation's type, else the crosswalk
+(`ptv:organization`)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from triage.catalog.crosswalk import EMPTY, Crosswalk
+from triage.catalog.crosswalk import EMPTY, Crosswalk, Ownership
 from triage.catalog.importers.common import (
     Draft,
     ImportResult,
+    ImportShapeError,
     expired,
     finish,
     listed,
@@ -29,6 +32,7 @@ from triage.catalog.importers.common import (
     records,
     slug,
 )
+from triage.catalog.importers.ptv_early import as_channel, is_location
 
 EXPECTED = "PTV Open API v11 service channels: a page (itemList), a list, or one channel"
 DAYS = {
@@ -40,8 +44,52 @@ DAYS = {
 SERVICE_CLASSES = "http://uri.suomi.fi/codelist/ptv/ptvserclass2"
 
 
+ORGANIZATION_TYPES: dict[str, Ownership] = {  # v11 codes and the early set's Finnish words
+    "state": "public",
+    "valtio": "public",
+    "municipality": "public",
+    "kunta": "public",
+    "region": "public",
+    "regionalorganization": "public",
+    "alueellinen yhteistoimintaorganisaatio": "public",
+    "sotepublic": "public",
+    "company": "private",
+    "yritys": "private",
+    "yritykset": "private",
+    "soteprivate": "private",
+    "organization": "third_sector",
+    "järjestö": "third_sector",
+    "järjestöt": "third_sector",
+}
+
+
 def _is_channel(r: dict[str, Any]) -> bool:
     return "serviceChannelNames" in r or "serviceChannelType" in r
+
+
+def _kind(r: dict[str, Any]) -> str | None:
+    if _is_channel(r) or is_location(r):
+        return "channel"
+    if "organizationType" in r or "organizationNames" in r:
+        return "organization"
+    if any(k in r for k in ("serviceNames", "serviceClasses", "serviceClass")):
+        return "service"
+    return None
+
+
+def _pool(data: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """The records of every file given, by kind and id; early records become channels."""
+    pool: dict[str, dict[str, dict[str, Any]]] = {"channel": {}, "organization": {}, "service": {}}
+    for r in records(data, EXPECTED, lambda r: _kind(r) is not None):
+        kind = _kind(r)
+        if kind:
+            pool[kind][str(r.get("id"))] = as_channel(r) if is_location(r) else r
+    if not pool["channel"]:
+        raise ImportShapeError(
+            f"expected {EXPECTED}; services and organisations are read with the channels "
+            "that name them"
+        )
+    return pool
 
 
 def _texts(values: Any, kind: str | None = None) -> dict[str, str]:
@@ -67,18 +115,31 @@ def _municipalities(ch: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(c for c in found if c))
 
 
-def _service_codes(ch: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(system, code) pairs that say what the channel offers."""
-    pairs = [
-        ("ptv:service", str(mapping(mapping(s).get("service")).get("id")))
-        for s in listed(ch.get("services"))
-    ]
-    for cls in map(mapping, listed(ch.get("serviceClasses"))):
+def _service_codes(
+    ch: Mapping[str, Any], known: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[str, str]]:
+    """(system, code) pairs that say what the channel offers: its services' ids, and the
+    service classes and ontology terms of the channel and of those services given."""
+    ids = [str(mapping(mapping(s).get("service")).get("id")) for s in listed(ch.get("services"))]
+    pairs = [("ptv:service", i) for i in ids]
+    for i in ids:
+        pairs += _class_codes(known.get(i, {}))
+    return [p for p in [*pairs, *_class_codes(ch)] if p[1] not in ("", "None")]
+
+
+def _class_codes(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs = [("ptv:serviceClassName", str(n)) for n in listed(record.get("serviceClass"))]
+    for cls in map(mapping, listed(record.get("serviceClasses"))):
         pairs.append(
             (SERVICE_CLASSES, str(cls.get("code") or str(cls.get("uri") or "").rsplit("/", 1)[-1]))
         )
-    pairs += [("ptv:ontology", str(mapping(t).get("uri"))) for t in listed(ch.get("ontologyTerms"))]
-    return [p for p in pairs if p[1] not in ("", "None")]
+    terms = listed(record.get("ontologyTerms"))
+    return pairs + [("ptv:ontology", str(mapping(t).get("uri"))) for t in terms]
+
+
+def _ownership(org_id: str, org: Mapping[str, Any], crosswalk: Crosswalk) -> Ownership | None:
+    kind = str(org.get("organizationType") or "").strip().lower()
+    return crosswalk.ownership_for("ptv:organization", org_id) or ORGANIZATION_TYPES.get(kind)
 
 
 def _hours(ch: Mapping[str, Any], key: str, today: date, result: ImportResult) -> list[str]:
@@ -130,7 +191,8 @@ def import_ptv(
     result = ImportResult()
     result.report.append("PTV has no accepting-new-clients field: left at the default (true).")
     drafts: dict[str, Draft] = {}
-    for ch in records(data, EXPECTED, _is_channel):
+    pool = _pool(data)
+    for ch in pool["channel"].values():
         cid = str(ch.get("id") or "?")
         key = f"channel {cid}"
         kind = ch.get("serviceChannelType") or "ServiceLocation"
@@ -146,14 +208,15 @@ def import_ptv(
             result.report.append(f"{key}: no Finnish name, {name!r} used")
         d = drafts.setdefault(cid, Draft(id=slug(f"ptv-{cid}"), name=name, names=names))
         org = str(ch.get("organizationId") or "")
-        d.ownership = crosswalk.ownership_for("ptv:organization", org)
+        d.ownership = _ownership(org, pool["organization"].get(org, {}), crosswalk)
         if d.ownership is None:
             result.unmapped[f"ptv:organization|{org}"] += 1
         found = list(crosswalk.services_for("ptv:organization", org))
-        for system, code in _service_codes(ch):
+        for system, code in _service_codes(ch, pool["service"]):
             mapped = crosswalk.services_for(system, code)
             found += mapped
-            if not mapped:
+            given = system == "ptv:service" and code in pool["service"]  # its classes count
+            if not mapped and not given:
                 result.unmapped[f"{system}|{code}"] += 1
         d.add("services", [s for s in found if s in services])
         d.add("municipalities", _municipalities(ch))
