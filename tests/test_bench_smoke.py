@@ -19,3 +19,21 @@ def test_engine_benchmark_prints_its_last_line() -> None:
     )
     last = proc.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"engine: durable \d+/s, reference \d+/s, ratio \d+\.\d", last), last
+
+
+def test_api_benchmark_prints_its_last_two_lines() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "api.py"), "--requests", "100", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    api, latency = proc.stdout.strip().splitlines()[-2:]
+    number = r"\d+(\.\d+)?"
+    assert re.fullmatch(
+        rf"api: triage \d+ req/s p99 {number} ms, bare \d+ req/s, ratio \d+\.\d\d", api
+    ), api
+    assert re.fullmatch(
+        rf"api-latency: p50 {number} ms, p99 {number} ms at concurrency 16", latency
+    ), latency

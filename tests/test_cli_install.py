@@ -84,7 +84,7 @@ def test_report_exposure_reads_the_audit_log_and_keys_list_and_revoke(
     for _ in range(3):
         service.decide(case, locale=None, key_id=None)
     info, secret = service.keys.create("frontline", "desk 3")
-    service.verify_key(secret)
+    service.verified.verify(secret)
     monkeypatch.setenv("TRIAGE_DATABASE_URL", url)
     report = CliRunner().invoke(main, ["report", "exposure", "--format", "json"])
     assert report.exit_code == 0 and json.loads(report.stdout)["decisions"] == 3

@@ -59,7 +59,14 @@ def make_key(env: dict[str, str], role: str) -> str:
 
 
 @contextmanager
-def serve(env_extra: dict[str, str], *, workers: int = 1, timeout: float = 60) -> Iterator[str]:
+def serve(
+    env_extra: dict[str, str],
+    *,
+    workers: int = 1,
+    timeout: float = 60,
+    processes: list[subprocess.Popen[str]] | None = None,
+) -> Iterator[str]:
+    """`triage serve` until the block ends; `processes` receives the server's process."""
     port = free_port()
     env = {**os.environ, **env_extra}
     exe = Path(sys.executable).parent / "triage"
@@ -73,6 +80,8 @@ def serve(env_extra: dict[str, str], *, workers: int = 1, timeout: float = 60) -
             stderr=log,
             text=True,
         )
+        if processes is not None:
+            processes.append(proc)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout

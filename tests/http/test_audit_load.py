@@ -1,5 +1,6 @@
-"""1,000 concurrent requests from 8 client threads against `triage serve` on 127.0.0.1:
-exactly one audit row per answered triage request, on SQLite and on PostgreSQL."""
+"""2,000 concurrent requests from 16 client threads against `triage serve` on 127.0.0.1:
+exactly one audit row per answered triage request, on SQLite and on PostgreSQL, with the
+audit log's group commit writing many requests' rows in one transaction."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import sqlalchemy as sa
 from tests.conftest import CATALOG_FILE, RULES_DIR, postgres_url
 from tests.http.server import SAMPLE_CASES, make_key, serve
 
-REQUESTS = 1000
+REQUESTS = 2000
+THREADS = 16
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -35,7 +37,7 @@ def test_one_audit_row_per_answered_request(backend: str, tmp_path: Path) -> Non
         def client_thread(n: int) -> list[tuple[int, str | None]]:
             out = []
             with httpx.Client(base_url=base, timeout=60) as http:
-                for i in range(n, REQUESTS, 8):
+                for i in range(n, REQUESTS, THREADS):
                     r = http.post(
                         "/v1/triage", json=SAMPLE_CASES[i % len(SAMPLE_CASES)], headers=headers
                     )
@@ -47,8 +49,8 @@ def test_one_audit_row_per_answered_request(backend: str, tmp_path: Path) -> Non
                     )
             return out
 
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            results = [x for chunk in pool.map(client_thread, range(8)) for x in chunk]
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            results = [x for chunk in pool.map(client_thread, range(THREADS)) for x in chunk]
     answered = [did for status, did in results if status == 200]
     assert len(answered) == REQUESTS, {s for s, _ in results}
     assert len(set(answered)) == REQUESTS

@@ -61,9 +61,46 @@ def test_keys_and_roles(
 def test_revoked_key_is_refused(client: TestClient, service: Service) -> None:
     info, key = service.keys.create("frontline")
     assert client.get("/v1/services", headers=auth(key)).status_code == 200
-    assert service.keys.revoke(info.id) is True
+    assert service.verified.revoke(info.id) is True  # this process forgets the key at once
     assert client.get("/v1/services", headers=auth(key)).status_code == 401
-    assert service.keys.revoke(info.id) is False
+    assert service.verified.revoke(info.id) is False
+
+
+def test_a_key_revoked_by_another_process_stops_within_the_cache_time(
+    client: TestClient, service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verified key is remembered for KEY_CACHE_SECONDS without a database read; revoked
+    elsewhere (the CLI, another worker), it is refused once that time has passed, or at
+    the watcher's next round, whichever comes first."""
+    import time
+
+    from triage.service import keys as core
+
+    info, key = service.keys.create("frontline")
+    reads = 0
+    verify = service.keys.verify
+
+    def counted(presented: str) -> object:
+        nonlocal reads
+        reads += 1
+        return verify(presented)
+
+    monkeypatch.setattr(service.keys, "verify", counted)
+    watcher_round = service.verified.forget
+    monkeypatch.setattr(service.verified, "forget", lambda: None)  # the clock alone, first
+    for _ in range(5):
+        assert client.get("/v1/services", headers=auth(key)).status_code == 200
+    assert reads == 1  # one database read for five requests
+    assert service.keys.revoke(info.id) is True  # as the CLI does, from another process
+    assert client.get("/v1/services", headers=auth(key)).status_code == 200  # still cached
+    later = time.monotonic() + core.KEY_CACHE_SECONDS + 0.01
+    monkeypatch.setattr(core, "_monotonic", lambda: later)
+    assert client.get("/v1/services", headers=auth(key)).status_code == 401
+    other, key2 = service.keys.create("frontline")
+    assert client.get("/v1/services", headers=auth(key2)).status_code == 200
+    service.keys.revoke(other.id)
+    watcher_round()
+    assert client.get("/v1/services", headers=auth(key2)).status_code == 401
 
 
 def test_keys_are_stored_hashed(service: Service, settings: Settings) -> None:

@@ -60,7 +60,11 @@ def test_503_says_when_to_retry(client: TestClient, keys: dict[str, str], servic
     def down(*_: object, **__: object) -> None:
         raise StorageError("the database is unavailable")
 
+    async def down_async(*_: object, **__: object) -> None:
+        down()
+
     service.audit.record = down  # type: ignore[method-assign]
+    service.audit.record_async = down_async  # type: ignore[method-assign]
     r = client.post(
         "/v1/triage", json=CASE, headers={**auth(keys["frontline"]), "Accept-Language": "sv"}
     )

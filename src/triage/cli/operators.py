@@ -22,6 +22,7 @@ from triage.cli.common import (
 from triage.roles import ROLES, Role
 
 if TYPE_CHECKING:
+    from triage.service.core import Service
     from triage.store.ports import KeyStore
 
 
@@ -108,9 +109,13 @@ def keys() -> None:
 
 
 def _keys() -> KeyStore:
+    return _service().keys
+
+
+def _service() -> Service:
     from triage.bootstrap import build_service
 
-    return build_service(defaults=False).keys
+    return build_service(defaults=False)
 
 
 @keys.command("create")
@@ -140,10 +145,12 @@ def keys_revoke(key_id: str) -> None:
             err=True,
         )
         sys.exit(2)
-    if not _keys().revoke(key_id):
+    if not _service().verified.revoke(key_id):
         click.echo(f"error: no active key {key_id}", err=True)
         sys.exit(1)
-    click.echo(f"key {key_id} revoked")
+    from triage.service.keys import KEY_CACHE_SECONDS
+
+    click.echo(f"key {key_id} revoked: running servers refuse it within {KEY_CACHE_SECONDS:g} s")
 
 
 @keys.command("list")

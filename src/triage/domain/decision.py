@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -73,3 +74,8 @@ class Decision(_Out):
     seed: int
     locale: Locale
     explanation: str
+
+    @cached_property
+    def json_text(self) -> str:
+        """The decision as JSON, encoded once: the audit row and the answer share it."""
+        return self.model_dump_json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -63,6 +64,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         watcher = Watcher(service, interval=watch_interval)
         watcher.start()
+        # What start-up built (compiled rules, catalog, modules) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it
+        # (it paused requests for tens of milliseconds: p99 87 ms -> 31 ms in bench/api.py)
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

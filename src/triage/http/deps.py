@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from triage.errors import AuthError
 from triage.http.locale import preferred
@@ -29,7 +30,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
 _bearer = HTTPBearer(auto_error=False, description="An API key: `triage keys create --role ROLE`.")
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:  # async: no thread-pool hop
     return cast(Service, request.app.state.service)
 
 
@@ -44,17 +45,21 @@ def get_rules_dir(request: Request) -> Path:
 RulesDirDep = Annotated[Path, Depends(get_rules_dir)]
 
 
-def require(permission: str) -> Callable[..., KeyInfo]:
+def require(permission: str) -> Callable[..., Awaitable[KeyInfo]]:
     """A dependency that admits keys whose role has `permission` (401 / 403 otherwise)."""
     allowed = ALLOWED[permission]
 
-    def check(
+    async def check(
         service: ServiceDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> KeyInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
-        key = service.verify_key(credentials.credentials)
+        # a key seen within the last second is checked in place; otherwise the database
+        # is read on a worker thread, so a slow database never stalls the event loop
+        key = service.verified.known(credentials.credentials)
+        if key is None:
+            key = await run_in_threadpool(service.verified.verify, credentials.credentials)
         if key.role not in allowed:
             raise AuthError(403, f"role {key.role} may not use this endpoint", role=key.role)
         return key
@@ -62,7 +67,7 @@ def require(permission: str) -> Callable[..., KeyInfo]:
     return check
 
 
-def accept_language(request: Request) -> Locale | None:
+async def accept_language(request: Request) -> Locale | None:
     """The first of fi, sv, en in the Accept-Language header, by quality."""
     return preferred(request.headers.get("accept-language", ""))
 

@@ -22,15 +22,15 @@ from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.engine.analysis import check_rule_files, refused_by_engine
 from triage.engine.durable import EngineRefused
-from triage.errors import AuthError, InvalidCaseError, NotFoundError, TriageError
+from triage.errors import InvalidCaseError, NotFoundError, TriageError
 from triage.rules.model import Locale, RuleSet
+from triage.service.keys import VerifiedKeys
 from triage.store.ports import (
     AuditLog,
     CatalogStore,
     Feedback,
     Fleet,
     Health,
-    KeyInfo,
     KeyStore,
     Kind,
     RulesStore,
@@ -86,6 +86,7 @@ class Service:
         self._current: Triage | None = None
         self._switch = threading.Lock()
         self.error: str | None = None  # why the last switch to the active versions failed
+        self.verified = VerifiedKeys(keys)  # API keys: verify, revoke, forget
 
     # --- the served versions ----------------------------------------------------------
 
@@ -209,20 +210,27 @@ class Service:
 
     # --- requests -----------------------------------------------------------------------
 
-    def verify_key(self, presented: str) -> KeyInfo:
-        key = self.keys.verify(presented)
-        if key is None:
-            raise AuthError(401, "the API key is not valid or was revoked")
-        return key
-
     def decide(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> Decision:
         """Decide and record; a decision is only returned once it is in the audit log."""
-        triage = self.current  # one (rules, catalog) pair for the whole request
-        case = triage.validate(raw)
-        decision = triage.decide_case(case, locale=locale)
-        self.audit.record(decision, case.model_dump(exclude_none=True), key_id)
+        decision, case = self._decide(raw, locale)
+        self.audit.record(decision, case, key_id)
         log.info("decision %s %s", decision.decision_id, decision.status)
         return decision
+
+    async def decide_async(
+        self, raw: Any, *, locale: Locale | None, key_id: str | None
+    ) -> Decision:
+        """`decide` on the event loop: deciding takes tens of microseconds, and the wait for
+        the audit log's group commit holds no thread."""
+        decision, case = self._decide(raw, locale)
+        await self.audit.record_async(decision, case, key_id)
+        log.info("decision %s %s", decision.decision_id, decision.status)
+        return decision
+
+    def _decide(self, raw: Any, locale: Locale | None) -> tuple[Decision, dict[str, Any]]:
+        triage = self.current  # one (rules, catalog) pair for the whole request
+        case = triage.validate(raw)
+        return triage.decide_case(case, locale=locale), case.model_dump(exclude_none=True)
 
     def contact(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> ContactAnswer:
         """Decide each need of a contact and plan them; every decision is recorded as its own

@@ -7,6 +7,7 @@ the heartbeat, so the fleet view lists only live workers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
@@ -45,8 +46,11 @@ class Watcher:
             log.warning("worker %s could not remove its heartbeat", self.id)
 
     def tick(self) -> None:
-        """One round: switch if a new version is active, then report."""
-        self.service.refresh()
+        """One round: switch if a new version is active, then report. Keys verified
+        before this round are checked again (a revocation takes effect by the next round)."""
+        self.service.verified.forget()
+        if self.service.refresh():
+            gc.freeze()  # the new rules live long: keep them out of full collections
         current = self.service.ready()
         self.service.fleet.beat(
             WorkerState(

@@ -44,6 +44,11 @@ class InMemoryAuditLog:
             raise StorageError("decision ids are unique")
         self._decisions[decision.decision_id] = StoredDecision(decision, case, now(), key_id)
 
+    async def record_async(
+        self, decision: Decision, case: dict[str, Any], key_id: str | None
+    ) -> None:
+        self.record(decision, case, key_id)
+
     def record_contact(
         self,
         answer: ContactAnswer,

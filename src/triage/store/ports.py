@@ -80,6 +80,11 @@ class AuditLog(Protocol):
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
         """Store the decision (and its provider listing), or raise StorageError."""
 
+    async def record_async(
+        self, decision: Decision, case: dict[str, Any], key_id: str | None
+    ) -> None:
+        """`record` for the event loop: awaits the write without holding a thread."""
+
     def record_contact(
         self,
         answer: ContactAnswer,

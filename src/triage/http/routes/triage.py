@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, Request, Response
 
 from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError
@@ -26,10 +25,11 @@ async def triage_case(
     service: ServiceDep,
     key: Annotated[KeyInfo, Depends(require("triage"))],
     header_locale: LocaleDep,
-) -> Decision:
+) -> Response:
     """Decide a case. The case's `locale` wins over `Accept-Language`; Finnish by default.
     Invalid input is answered 422 naming the field, and nothing is stored."""
     if not hasattr(request.state, "json"):  # the body guard parsed any body there was
         raise InvalidCaseError("body", "required")
-    raw = request.state.json
-    return await run_in_threadpool(service.decide, raw, locale=header_locale, key_id=key.id)
+    decision = await service.decide_async(request.state.json, locale=header_locale, key_id=key.id)
+    # the JSON the audit row holds, sent as it is: not validated and encoded a second time
+    return Response(decision.json_text, media_type="application/json")

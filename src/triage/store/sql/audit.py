@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, bindparam, func, text
+from sqlalchemy import Engine, func
 from sqlalchemy import select as sql_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from triage.catalog.exposure import ExposureReport, Row, positions
@@ -18,20 +19,15 @@ from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
 from triage.store.sql.db import storage_errors
+from triage.store.sql.groupcommit import Entry, GroupWriter
 from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
 
-# Compiled once: the ORM insert construct costs about a third of a record() otherwise.
-_INSERT_LISTING = text(
-    "INSERT INTO listing (decision_id, rank, created_at, provider_id, ownership, first, "
-    "expected_first, exposure, expected_exposure) VALUES (:decision_id, :rank, :created_at, "
-    ":provider_id, :ownership, :first, :expected_first, :exposure, :expected_exposure) "
-    "ON CONFLICT DO NOTHING"
-).bindparams(bindparam("created_at", type_=DateTime(timezone=True)))
 RECORD_ATTEMPTS = 5  # retries while the deadline allows, before a decision is refused
 RECORD_DEADLINE = 2.5  # seconds; the request then answers 503 with no decision
 # The server refuses a commit that arrives after this much of the deadline (trigger in 0004),
 # so a row can never be committed after its caller was told 503.
 COMMIT_BY = timedelta(seconds=RECORD_DEADLINE - 0.5)
+COMMIT_MARGIN = 0.25  # seconds: a group is not started for a row this close to its commit_by
 
 
 def _now() -> datetime:
@@ -49,12 +45,16 @@ class SqlAuditLog:
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
-        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
-        self._insert_decision = dialect.insert(DecisionRow)
-        self._insert_contact = dialect.insert(ContactRow)
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._writer = GroupWriter(self._write)
 
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
-        self._record([(decision, case)], None, key_id, _now())
+        self.submit([(decision, case)], None, key_id).wait(RECORD_DEADLINE)
+
+    async def record_async(
+        self, decision: Decision, case: dict[str, Any], key_id: str | None
+    ) -> None:
+        await self.submit([(decision, case)], None, key_id).wait_async(RECORD_DEADLINE)
 
     def record_contact(
         self,
@@ -63,52 +63,85 @@ class SqlAuditLog:
         cases: list[dict[str, Any]],
         key_id: str | None,
     ) -> None:
-        created = _now()
-        first = answer.decisions[0]
-        row = dict(
-            id=answer.contact_id,
-            created_at=created,
-            key_id=key_id,
-            rules_version=first.rules_version,
-            catalog_version=first.catalog_version,
-            contact_json=json.dumps(contact, ensure_ascii=False),
-            answer_json=answer.model_dump_json(),
-        )
         pairs = list(zip(answer.decisions, cases, strict=True))
-        self._record(pairs, row, key_id, created)
+        self.submit(pairs, (answer, contact), key_id).wait(RECORD_DEADLINE)
 
-    @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
-    def _record(
+    def submit(
         self,
         pairs: list[tuple[Decision, dict[str, Any]]],
-        contact: dict[str, Any] | None,
+        contact: tuple[ContactAnswer, dict[str, Any]] | None,
         key_id: str | None,
-        created: datetime,
-    ) -> None:
-        """One transaction for the decisions (and their contact). Idempotent: a retry after
-        a commit whose answer was lost finds the rows there."""
-        contact_id = contact["id"] if contact else None
-        rows = [self._decision_row(d, case, key_id, created, contact_id) for d, case in pairs]
-        listed = [row for d, _ in pairs for row in self._listing_rows(d, created)]
+    ) -> Entry:
+        """Queue the decisions (and their contact) for the next group commit; the entry's
+        `wait` returns once they are stored, or raises StorageError."""
+        now = _now()
+        created, commit_by = self._stamp(now), self._stamp(now + COMMIT_BY)
+        row: dict[str, Any] | None = None
+        contact_id: str | None = None
+        if contact is not None:
+            answer, given = contact
+            row = dict(
+                id=answer.contact_id,
+                created_at=created,
+                key_id=key_id,
+                rules_version=answer.decisions[0].rules_version,
+                catalog_version=answer.decisions[0].catalog_version,
+                contact_json=json.dumps(given, ensure_ascii=False),
+                answer_json=answer.model_dump_json(),
+            )
+            contact_id = answer.contact_id
+        entry = Entry(
+            decisions=[
+                self._decision_row(d, case, key_id, (created, commit_by), contact_id)
+                for d, case in pairs
+            ],
+            listings=[r for d, _ in pairs for r in self._listing_rows(d, created)],
+            contact=row,
+            commit_by=time.monotonic() + COMMIT_BY.total_seconds() - COMMIT_MARGIN,
+        )
+        return self._writer.submit(entry)
+
+    @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
+    def _write(self, group: Sequence[Entry]) -> None:
+        """One transaction for a group's decisions, listings and contacts. Idempotent: a
+        retry after a commit whose answer was lost finds the rows there."""
+        contacts = [e.contact for e in group if e.contact is not None]
+        decisions = [r for e in group for r in e.decisions]
+        listings = [r for e in group for r in e.listings]
         with self._write_lock, self._engine.begin() as conn:
-            if contact is not None:
-                conn.execute(self._insert_contact.values(**contact).on_conflict_do_nothing())
-            conn.execute(self._insert_decision.on_conflict_do_nothing(), rows)
-            if listed:
-                conn.execute(_INSERT_LISTING, listed)
+            for table, rows in (
+                ("contact", contacts),
+                ("decision", decisions),
+                ("listing", listings),
+            ):
+                if rows:
+                    conn.exec_driver_sql(self._insert(table, rows[0]), rows)
+
+    def _insert(self, table: str, row: dict[str, Any]) -> str:
+        """INSERT ... ON CONFLICT DO NOTHING in the driver's own parameter style: the rows
+        go to the driver's executemany as they are, without SQLAlchemy's per-row binding
+        (which cost more than the insert itself)."""
+        names = ", ".join(row)
+        marks = ", ".join(f":{c}" if self._sqlite else f"%({c})s" for c in row)
+        return f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
+    def _stamp(self, t: datetime) -> object:
+        """A time as the driver takes it: SQLite gets the text SQLAlchemy writes there (its
+        driver's own form differs); PostgreSQL's driver takes the datetime."""
+        return f"{t:%Y-%m-%d %H:%M:%S.%f}" if self._sqlite else t
 
     @staticmethod
     def _decision_row(
         decision: Decision,
         case: dict[str, Any],
         key_id: str | None,
-        created: datetime,
+        stamps: tuple[object, object],  # created at, commit by
         contact_id: str | None,
     ) -> dict[str, Any]:
         return dict(
-            commit_by=created + COMMIT_BY,
+            commit_by=stamps[1],
             id=decision.decision_id,
-            created_at=created,
+            created_at=stamps[0],
             key_id=key_id,
             need=decision.need,
             status=decision.status,
@@ -119,12 +152,12 @@ class SqlAuditLog:
             seed=decision.seed,
             locale=decision.locale,
             case_json=json.dumps(case, ensure_ascii=False),
-            decision_json=decision.model_dump_json(),
+            decision_json=decision.json_text,
             contact_id=contact_id,
         )
 
     @staticmethod
-    def _listing_rows(decision: Decision, created: datetime) -> list[dict[str, Any]]:
+    def _listing_rows(decision: Decision, created: object) -> list[dict[str, Any]]:
         shown = [(p.id, p.reason) for p in decision.providers]
         owners = {p.id: p.ownership for p in decision.providers}
         return [

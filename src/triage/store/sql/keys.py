@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
 from triage.errors import InvalidCaseError
@@ -17,6 +17,7 @@ from triage.roles import ROLES, Role
 from triage.store.ports import KeyInfo
 from triage.store.sql.db import storage_errors
 from triage.store.sql.tables import ApiKeyRow, WebSessionRow
+from triage.store.sql.versions import CHANNEL
 
 PREFIX = "trg"
 LAST_USED_EVERY = timedelta(minutes=1)  # a key's last use is written at most this often
@@ -53,6 +54,8 @@ class SqlKeyStore:
                 return False
             row.revoked_at = datetime.now(UTC)
             s.add(row)
+            if self._engine.dialect.name == "postgresql":  # wakes every worker's watcher
+                s.execute(text("SELECT pg_notify(:c, 'keys')"), {"c": CHANNEL})
             return True
 
     @storage_errors()

@@ -1,0 +1,58 @@
+"""Verified API keys, remembered for a moment so a request needs no database read.
+
+A key that verified is kept (by its SHA-256, never the key itself) for KEY_CACHE_SECONDS;
+an unknown or revoked key is looked up every time. A revocation therefore takes effect in
+every worker within KEY_CACHE_SECONDS, sooner where the watcher calls `forget` (each round,
+and at once on PostgreSQL, whose revocations send NOTIFY).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from triage.errors import AuthError
+from triage.store.ports import KeyInfo, KeyStore
+
+KEY_CACHE_SECONDS = 1.0  # a revoked key stops working in every worker within this time
+KEY_CACHE_SIZE = 1024
+
+
+def _monotonic() -> float:
+    return time.monotonic()  # one place for tests to move the clock
+
+
+class VerifiedKeys:
+    def __init__(self, store: KeyStore) -> None:
+        self._store = store
+        self._seen: dict[bytes, tuple[float, KeyInfo]] = {}  # key hash -> (until, info)
+
+    def known(self, presented: str) -> KeyInfo | None:
+        """The key's info if it verified within KEY_CACHE_SECONDS; no database read."""
+        seen = self._seen.get(hashlib.sha256(presented.encode()).digest())
+        return seen[1] if seen is not None and seen[0] > _monotonic() else None
+
+    def verify(self, presented: str) -> KeyInfo:
+        """The key's info (from memory, or the store), or AuthError 401."""
+        digest = hashlib.sha256(presented.encode()).digest()
+        now = _monotonic()
+        seen = self._seen.get(digest)
+        if seen is not None and seen[0] > now:
+            return seen[1]
+        key = self._store.verify(presented)
+        if key is None:
+            self._seen.pop(digest, None)
+            raise AuthError(401, "the API key is not valid or was revoked")
+        if len(self._seen) >= KEY_CACHE_SIZE:
+            self._seen.clear()
+        self._seen[digest] = (now + KEY_CACHE_SECONDS, key)
+        return key
+
+    def revoke(self, key_id: str) -> bool:
+        """Revoke in the store; this process forgets every key at once."""
+        revoked = self._store.revoke(key_id)
+        self.forget()
+        return revoked
+
+    def forget(self) -> None:
+        self._seen.clear()

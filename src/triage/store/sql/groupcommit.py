@@ -1,0 +1,134 @@
+"""Group commit for the audit log: many requests' rows share one transaction (one flush to
+disk), and each request is answered only once the commit holding its rows is done.
+
+One writer thread per audit log (so per worker process) takes everything waiting when it
+is free, up to GROUP_MAX entries, and writes it as one group. There is no timer: while a
+commit is under way the next group gathers, so a lone request is written at once and a
+busy worker writes larger groups. If the write fails, every entry of that group gets the
+error (the request answers 503 and no decision); other groups are untouched. An entry whose
+`commit_by` has passed before its group is written is refused on its own, without a write:
+its caller is about to give up, and the database would refuse the whole group for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from triage.errors import StorageError
+
+GROUP_MAX = 256  # entries written in one transaction at most
+
+
+@dataclass(eq=False)
+class Entry:
+    """One request's rows: its decisions (and listings), and its contact row if any."""
+
+    decisions: list[dict[str, Any]]
+    listings: list[dict[str, Any]]
+    contact: dict[str, Any] | None
+    commit_by: float  # monotonic time after which the entry must not be written
+    done: threading.Event = field(default_factory=threading.Event)
+    error: Exception | None = None
+    group: int = -1  # the number of the group that carried it (for tests and logs)
+    waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
+
+    def wait(self, timeout: float) -> None:
+        """Block until the entry's group is committed; StorageError if it failed or no
+        answer came in time."""
+        if not self.done.wait(timeout):
+            raise StorageError("the audit log did not confirm the write in time")
+        self._raise()
+
+    async def wait_async(self, timeout: float) -> None:
+        """`wait` for a coroutine: the event loop is woken when the group is committed (once
+        per group, not per entry), so a request holds no thread while it waits."""
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        self.waiter = (loop, woken)
+        if self.done.is_set():  # the group finished before the waiter was in place
+            _settle([woken])
+        try:
+            async with asyncio.timeout(timeout):
+                await woken
+        except TimeoutError:
+            raise StorageError("the audit log did not confirm the write in time") from None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise StorageError("the database is unavailable") from self.error
+
+
+def _settle(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
+
+
+class GroupWriter:
+    def __init__(self, write: Callable[[Sequence[Entry]], None], name: str = "audit-writer"):
+        self._write = write
+        self._name = name
+        self._waiting: deque[Entry] = deque()
+        self._wake = threading.Condition()
+        self._asleep = False
+        self._thread: threading.Thread | None = None
+        self._groups = 0
+
+    def submit(self, entry: Entry) -> Entry:
+        with self._wake:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._waiting.append(entry)
+            if self._asleep:  # a busy writer takes the entry with its next group anyway
+                self._wake.notify()
+        return entry
+
+    def _take(self) -> list[Entry]:
+        with self._wake:
+            while not self._waiting:
+                self._asleep = True
+                self._wake.wait()
+                self._asleep = False
+            n = min(len(self._waiting), GROUP_MAX)
+            return [self._waiting.popleft() for _ in range(n)]
+
+    def _run(self) -> None:
+        while True:
+            group = self._take()
+            now = time.monotonic()
+            late = [e for e in group if e.commit_by <= now]
+            group = [e for e in group if e.commit_by > now]
+            _finish(late, StorageError("the audit log was too busy to write in time"))
+            if not group:
+                continue
+            self._groups += 1
+            for entry in group:
+                entry.group = self._groups
+            try:
+                self._write(group)
+            except Exception as exc:  # every entry of the group learns of it
+                _finish(group, exc)
+            else:
+                _finish(group, None)
+
+
+def _finish(entries: list[Entry], error: Exception | None) -> None:
+    """Mark the entries done, then wake each waiting event loop once."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for entry in entries:
+        entry.error = error
+        entry.done.set()
+        if entry.waiter is not None:
+            by_loop.setdefault(entry.waiter[0], []).append(entry.waiter[1])
+    for loop, futures in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
+            loop.call_soon_threadsafe(_settle, futures)

@@ -1,0 +1,133 @@
+"""The audit log's group commit: many requests share one transaction, each is answered only
+when the commit holding its row is done, a failed commit fails exactly its own group, and
+kill -9 under load loses no answered decision (SQLite here; PostgreSQL with 2 workers in
+test_database_faults.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from tests.faults.test_database_faults import Load, check_after_kill, stored_ids
+from tests.http.server import make_key, serve
+from triage.domain.decision import Decision
+from triage.domain.triage import Triage
+from triage.errors import StorageError
+from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.db import make_engine
+from triage.store.sql.groupcommit import Entry
+
+
+def _decisions(triage: Triage, n: int) -> list[tuple[Decision, dict[str, Any]]]:
+    case = triage.validate(
+        {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
+    )
+    return [(triage.decide_case(case), case.model_dump(exclude_none=True)) for _ in range(n)]
+
+
+@pytest.fixture
+def audit(tmp_path: Path) -> SqlAuditLog:
+    return SqlAuditLog(make_engine(f"sqlite:///{tmp_path / 'audit.db'}"))
+
+
+def test_a_failing_commit_fails_exactly_its_own_group(
+    audit: SqlAuditLog, full_triage: Triage
+) -> None:
+    """Group 1 holds one entry; while it is written the next twelve queue up and form group
+    2, whose seventh row breaks a constraint in the middle of the insert. Every entry of
+    group 2 gets StorageError and leaves no row; groups 1 and 3 are stored."""
+    first, *middle, last = _decisions(full_triage, 14)
+    with audit._write_lock:  # the writer holds group 1 until the queue has filled
+        a = audit.submit([first], None, None)
+        deadline = time.monotonic() + 10
+        while audit._writer._groups < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        group = [audit.submit([pair], None, None) for pair in middle]
+        group[6].decisions[0]["need"] = None  # NOT NULL: the group's insert fails midway
+    a.wait(5)
+    with pytest.raises(StorageError):
+        group[0].wait(5)
+    c = audit.submit([last], None, None)
+    c.wait(5)
+    errors = []
+    for entry in group:
+        with pytest.raises(StorageError):
+            entry.wait(5)
+        errors.append(entry.group)
+    assert a.group == 1 and set(errors) == {2} and c.group == 3
+    stored = {d.decision_id for d in (first[0], last[0])}
+    assert {audit.get(i) is not None for i in stored} == {True}
+    assert all(audit.get(e.decisions[0]["id"]) is None for e in group)
+    assert audit.count() == 2
+
+
+def test_concurrent_requests_share_commits_and_all_are_stored(
+    audit: SqlAuditLog, full_triage: Triage
+) -> None:
+    """800 decisions recorded from 16 threads and from one event loop: each caller returns
+    once its row is stored, every row is there, and the writer used fewer commits than
+    rows (groups did form)."""
+    pairs = _decisions(full_triage, 800)
+
+    def thread_part(part: list[tuple[Decision, dict[str, Any]]]) -> None:
+        for decision, case in part:
+            audit.record(decision, case, None)
+
+    threads = [threading.Thread(target=thread_part, args=(pairs[i:400:16],)) for i in range(16)]
+    for t in threads:
+        t.start()
+
+    async def loop_part() -> None:
+        await asyncio.gather(*(audit.record_async(d, c, None) for d, c in pairs[400:]))
+
+    loop_thread = threading.Thread(target=lambda: asyncio.run(loop_part()))  # a loop of its own
+    loop_thread.start()
+    threads.append(loop_thread)
+    for t in threads:
+        t.join(timeout=60)
+    assert audit.count() == 800
+    assert all(audit.get(d.decision_id) is not None for d, _ in pairs)
+    assert audit._writer._groups < 800
+
+
+def test_an_entry_past_its_commit_by_is_refused_without_a_write(
+    audit: SqlAuditLog, full_triage: Triage
+) -> None:
+    ((decision, case),) = _decisions(full_triage, 1)
+    entry = audit.submit([(decision, case)], None, None)
+    entry.wait(5)
+    late = Entry(decisions=[], listings=[], contact=None, commit_by=time.monotonic() - 1)
+    audit._writer.submit(late)
+    with pytest.raises(StorageError):
+        late.wait(5)
+    assert late.group == -1  # never part of a written group
+
+
+def test_kill_9_under_load_on_sqlite_loses_no_answered_decision(tmp_path: Path) -> None:
+    """kill -9 of the only worker while 8 threads send requests: every 200 has its row,
+    rows whose answer died with the process are counted (at most one per thread), and
+    422s left nothing."""
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    env = {"TRIAGE_DATABASE_URL": url}
+    key = make_key({**os.environ, **env}, "integration")
+    processes: list[subprocess.Popen[str]] = []
+    with serve(env, processes=processes) as base, Load(base, key) as load:
+        time.sleep(2)
+        os.kill(processes[0].pid, signal.SIGKILL)
+        time.sleep(1)
+    stored = stored_ids(url)
+    print("kill -9 (SQLite, 1 worker):", check_after_kill(load, stored, []))
+    assert load.statuses[200] > 50
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:  # the file is whole: its integrity check passes
+        assert conn.execute(sa.text("PRAGMA integrity_check")).scalar_one() == "ok"
+    engine.dispose()
