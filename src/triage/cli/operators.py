@@ -42,6 +42,7 @@ def serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from triage.bootstrap import build_service
+    from triage.http.protocol import NoDelayH11Protocol
 
     build_service()  # migrate and publish the defaults once, before workers start
     uvicorn.run(
@@ -57,6 +58,7 @@ def serve(host: str, port: int, workers: int) -> None:
         timeout_keep_alive=5,  # idle connections are closed
         timeout_graceful_shutdown=15,
         h11_max_incomplete_event_size=16 * 1024,  # headers larger than this: 400
+        http=NoDelayH11Protocol,  # TCP_NODELAY with --workers N too (see the module)
     )
 
 
