@@ -32,6 +32,7 @@ from tests.http.server import free_port, make_key  # noqa: E402
 IDLE = ("select (selectors.py", "wait (threading.py", "_worker (concurrent", "sleep", "poll (")
 # Samples of the server at work: its event loop, the audit writer, the thread pool (not
 # start-up, which compiles the rules before the event loop runs)
+STARTUP = ("Config.load (uvicorn", "lifespan (triage", "startup (")
 PARTS = {
     "event loop": "run_forever (",
     "audit writer": "audit-writer",
@@ -47,7 +48,8 @@ def summarize(raw: Path, top: int) -> None:
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
         part = next((p for p, mark in PARTS.items() if mark in stack), None)
-        if part is None or any(i in frames[-1] for i in IDLE):
+        starting = any(mark in stack for mark in STARTUP)
+        if part is None or starting or any(i in frames[-1] for i in IDLE):
             continue  # start-up, or a thread waiting for work
         n = int(count)
         busy[part] += n

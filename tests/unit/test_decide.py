@@ -87,3 +87,22 @@ def test_invalid_case_is_refused_before_evaluation(python_triage: Triage) -> Non
     with pytest.raises(InvalidCaseError) as info:
         python_triage.decide(case("dental", pain=True))
     assert info.value.field == "facts.pain"
+
+
+def test_random_bytes_are_fresh_per_call_and_per_forked_process() -> None:
+    """Decision ids and seeds come from a buffered CSPRNG pool: no two calls share bytes, and
+    a forked child does not hand out its parent's buffered bytes again."""
+    import os
+
+    from triage.domain.triage import random_bytes
+
+    seen = {random_bytes(20) for _ in range(1000)}
+    assert len(seen) == 1000 and all(len(b) == 20 for b in seen)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child)
+        os.write(write, random_bytes(20))
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 20)
+    assert child != random_bytes(20) and child not in seen
