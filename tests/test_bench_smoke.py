@@ -17,8 +17,11 @@ def test_engine_benchmark_prints_its_last_line() -> None:
         timeout=300,
         check=True,
     )
-    last = proc.stdout.strip().splitlines()[-1]
+    peers, last = proc.stdout.strip().splitlines()[-2:]
     assert re.fullmatch(r"engine: durable \d+/s, reference \d+/s, ratio \d+\.\d", last), last
+    assert re.fullmatch(
+        r"engine-peers: single \d+/s, bulk \d+/s, zen \d+/s, bulk/zen \d+\.\d\d", peers
+    ), peers
 
 
 def test_api_benchmark_prints_its_last_two_lines() -> None:

@@ -41,7 +41,8 @@ def codes(d: Any) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize("need", NEEDS)
 def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, need: str) -> None:
-    """Differential test: at least 600 generated cases per need per run, all ten needs."""
+    """Differential test: at least 600 generated cases per need per run, all ten needs, one
+    by one and through the bulk path (`evaluate_many`, `decide_many`)."""
     python = PythonEvaluator(rules)
     seen: list[dict[str, Any]] = []
 
@@ -63,6 +64,17 @@ def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, nee
 
     check()
     assert len(seen) >= DIFFERENTIAL_CASES and {c["need"] for c in seen} == {need}
+    # The bulk path on the same cases, in one call: each outcome and decision equals the
+    # one-by-one evaluation (everything but the decision id) and the reference.
+    parsed = [engine_triage.validate(raw) for raw in seen]
+    assert engine_triage.evaluate_many(parsed) == [engine_triage.evaluate(c) for c in parsed]
+    seeds = list(range(len(parsed)))
+    bulk = engine_triage.decide_many(parsed, seeds=seeds)
+    for raw, case, seed, d in zip(seen, parsed, seeds, bulk, strict=True):
+        one = engine_triage.decide_case(case, seed=seed)
+        assert d.model_dump(exclude={"decision_id"}) == one.model_dump(exclude={"decision_id"})
+        ref = reference_decide(rules, raw)
+        assert codes(d) == (ref.status, ref.service, ref.urgency, ref.winning_rule, ref.missing)
 
 
 @FAST

@@ -106,3 +106,21 @@ def test_random_bytes_are_fresh_per_call_and_per_forked_process() -> None:
     os.waitpid(pid, 0)
     child = os.read(read, 20)
     assert child != random_bytes(20) and child not in seen
+
+
+def test_the_bulk_path_decides_like_one_by_one_with_providers(full_triage: Triage) -> None:
+    """decide_many with the sample catalog (provider lists, seeds) equals decide_case on each
+    case, whatever the mix of needs; contacts go through it too."""
+    import random
+
+    from tests.strategies import random_case
+
+    rng = random.Random(5)
+    cases = [full_triage.validate(random_case(rng, full_triage.rules)) for _ in range(300)]
+    seeds = [rng.randrange(2**31) for _ in cases]
+    bulk = full_triage.decide_many(cases, locale="en", seeds=seeds)
+    assert any(d.providers for d in bulk)
+    for case, seed, d in zip(cases, seeds, bulk, strict=True):
+        one = full_triage.decide_case(case, locale="en", seed=seed)
+        assert d.model_dump(exclude={"decision_id"}) == one.model_dump(exclude={"decision_id"})
+    assert len({d.decision_id for d in bulk}) == len(bulk)

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triage.catalog.municipalities import municipality_codes
+from triage.domain.case import Case
 from triage.domain.triage import Triage
 from triage.engine.analysis import ABSENT, Candidate, candidates, representative_values
+from triage.engine.policy import Outcome as EngineOutcome
 from triage.errors import InvalidCaseError
 from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, Value, facts_of
 
@@ -135,11 +137,21 @@ def _known_to(rules: RuleSet, raw: dict[str, Any]) -> dict[str, Any]:
     return {**raw, "facts": {f: v for f, v in facts.items() if f in need.facts}}
 
 
-def _outcome(triage: Triage, raw: dict[str, Any]) -> Outcome:
-    try:
-        result = triage.evaluate(triage.validate(raw))
-    except InvalidCaseError as exc:
-        return ("invalid", None, None, f"invalid:{exc.field}")
+def _outcomes(triage: Triage, raws: list[dict[str, Any]]) -> list[Outcome]:
+    """Each case's outcome, the valid ones through the engine's bulk path."""
+    found: list[Outcome | None] = []
+    valid: list[Case] = []
+    for raw in raws:
+        try:
+            valid.append(triage.validate(raw))
+            found.append(None)
+        except InvalidCaseError as exc:
+            found.append(("invalid", None, None, f"invalid:{exc.field}"))
+    results = iter(triage.evaluate_many(valid))
+    return [f or _summary(next(results)) for f in found]
+
+
+def _summary(result: EngineOutcome) -> Outcome:
     w = result.winner
     return (result.status, w.service if w else None, w.urgency if w else None, w.id if w else None)
 
@@ -250,8 +262,9 @@ def diff_rules(old: RuleSet, new: RuleSet, scenario_cases: Iterable[dict[str, An
     changes = []
     apart: dict[tuple[str, str], UnsharedFact] = {}
     unshared = {n: _unshared(old, new, n) for n in set(old.needs) | set(new.needs)}
-    for raw in cases:
-        before, after = _outcome(a, _known_to(old, raw)), _outcome(b, _known_to(new, raw))
+    olds = _outcomes(a, [_known_to(old, raw) for raw in cases])
+    news = _outcomes(b, [_known_to(new, raw) for raw in cases])
+    for raw, before, after in zip(cases, olds, news, strict=True):
         changed = before[:3] != after[:3]
         sided = unshared.get(raw.get("need", ""), {})
         facts = raw.get("facts", {})

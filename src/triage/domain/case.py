@@ -59,6 +59,8 @@ class Case(BaseModel):
 def find_identity_code(value: Any, path: str = "") -> str | None:
     """The path of the first string or key that looks like a henkilötunnus, or None. Keys
     are named by position (`facts.#2`), so the path never repeats the code itself."""
+    if not path and not _holds_identity_code(value):
+        return None  # the usual case, found without building a path for every value
     if isinstance(value, str):
         return (path or "body") if IDENTITY_CODE.search(value) else None
     if isinstance(value, Mapping):
@@ -75,6 +77,19 @@ def find_identity_code(value: Any, path: str = "") -> str | None:
             if found:
                 return found
     return None
+
+
+def _holds_identity_code(value: Any) -> bool:
+    search = IDENTITY_CODE.search
+    if isinstance(value, str):
+        return search(value) is not None
+    if isinstance(value, Mapping):
+        return any(
+            search(str(k)) is not None or _holds_identity_code(v) for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(_holds_identity_code(v) for v in value)
+    return False
 
 
 # pydantic's error types, as this project's message codes (no pydantic text reaches callers).

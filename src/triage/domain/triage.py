@@ -27,7 +27,7 @@ from triage.engine.compiler import compile_rules
 from triage.engine.durable import DurableEngine
 from triage.engine.policy import Evaluator, Outcome, outcome
 from triage.errors import InvalidCaseError
-from triage.rules.model import Locale, RuleSet
+from triage.rules.model import Locale, RuleSet, Value
 
 
 def seeker(case: Case) -> Seeker:
@@ -40,6 +40,7 @@ def seeker(case: Case) -> Seeker:
     )
 
 
+_UNKNOWN = object()  # a value the case does not give (in evaluate_many's keys)
 _POOL = threading.local()
 # a forked child must not hand out its parent's bytes again (the same ids and seeds)
 os.register_at_fork(after_in_child=lambda: _POOL.__dict__.clear())
@@ -115,11 +116,9 @@ class Triage:
         locale: Locale | None = None,
         seeds: Sequence[int] | None = None,
     ) -> ContactAnswer:
-        """Decide each need of a validated contact as a case of its own, and plan them."""
-        decisions = [
-            self.decide_case(case, locale=locale, seed=None if seeds is None else seeds[i])
-            for i, case in enumerate(cases)
-        ]
+        """Decide each need of a validated contact as a case of its own (the bulk path),
+        and plan them."""
+        decisions = self.decide_many(cases, locale=locale, seeds=seeds)
         return ContactAnswer(
             contact_id=str(uuid.uuid4()), decisions=decisions, plan=self.plan(decisions)
         )
@@ -127,20 +126,79 @@ class Triage:
     def plan(self, decisions: Sequence[Decision]) -> Plan:
         return make_plan(decisions, list(self.rules.urgencies), self.rules.sectors)
 
-    def decide_case(
-        self, case: Case, *, locale: Locale | None = None, seed: int | None = None
-    ) -> Decision:
-        loc = resolve_locale(case, locale)
-        result = self.evaluate(case)
+    def evaluate_many(self, cases: Sequence[Case]) -> list[Outcome]:
+        """`evaluate` on each case, in order, in one pass. Cases that agree on every value
+        their need's rules read (RuleSet.reads) are evaluated once and share the outcome;
+        the engine takes the distinct ones need by need under one lock."""
         rules = self.rules
+        firsts: dict[tuple[object, ...], int] = {}  # distinct input -> its first case
+        keys: list[tuple[object, ...]] = []
+        values: dict[int, dict[str, Value]] = {}
+        for i, case in enumerate(cases):
+            v = case_values(case, rules)
+            key = (case.need, *(v.get(f, _UNKNOWN) for f in rules.reads(case.need)))
+            keys.append(key)
+            if key not in firsts:
+                firsts[key] = i
+                values[i] = v
+        by_need: dict[str, list[int]] = {}
+        for i in firsts.values():
+            by_need.setdefault(cases[i].need, []).append(i)
+        outcomes: dict[int, Outcome] = {}
+        for need, where in by_need.items():
+            found = self.evaluator.evaluate_many(need, [values[i] for i in where])
+            for i, truths in zip(where, found, strict=True):
+                outcomes[i] = outcome(rules, need, values[i], truths)
+        return [outcomes[firsts[key]] for key in keys]
+
+    def decide_many(
+        self,
+        cases: Sequence[Case],
+        *,
+        locale: Locale | None = None,
+        seeds: Sequence[int] | None = None,
+    ) -> list[Decision]:
+        """`decide_case` on each case, in order, with the engine's bulk path."""
+        results = self.evaluate_many(cases)
+        shared: dict[tuple[object, ...], dict[str, Any]] = {}  # while `results` lives
+        return [
+            self.decide_case(
+                case,
+                locale=locale,
+                seed=None if seeds is None else seeds[i],
+                result=result,
+                shared=shared,
+            )
+            for i, (case, result) in enumerate(zip(cases, results, strict=True))
+        ]
+
+    def decide_case(
+        self,
+        case: Case,
+        *,
+        locale: Locale | None = None,
+        seed: int | None = None,
+        result: Outcome | None = None,
+        shared: dict[tuple[object, ...], dict[str, Any]] | None = None,
+    ) -> Decision:
+        """The decision on a valid case (`result`: its outcome, when already evaluated;
+        `shared`: the parts decisions with the same outcome have in common, by decide_many)."""
+        loc = resolve_locale(case, locale)
+        result = result or self.evaluate(case)
         winner = result.winner
+        key = (id(result), loc, case.need, tuple(case.red_flags))
+        parts = shared.get(key) if shared is not None else None
+        if parts is None:
+            parts = self._outcome_parts(case, result, loc)
+            if shared is not None:
+                shared[key] = parts
         fresh = random_bytes(20)  # the id and the seed
         seed = int.from_bytes(fresh[16:]) >> 1 if seed is None else seed  # 31 bits
         listing = (
             list_providers(
                 self.catalog,
                 service=winner.service,
-                kind=rules.listing.get(winner.service, "open"),
+                kind=self.rules.listing.get(winner.service, "open"),
                 client=seeker(case),
                 seed=seed,
             )
@@ -149,6 +207,34 @@ class Triage:
         )
         return Decision(
             decision_id=str(uuid.UUID(bytes=fresh[:16], version=4)),
+            **parts,
+            providers=[
+                ProviderRef(
+                    id=item.provider.id,
+                    name=item.provider.name.get(loc),
+                    ownership=item.provider.ownership,
+                    reason=item.reason,
+                    contact=item.provider.contact.model_dump(exclude_none=True)
+                    if item.provider.contact
+                    else {},
+                    opening_hours=item.provider.opening_hours,
+                    languages=item.provider.languages,
+                    accessible=item.provider.accessible,
+                    accessibility_unknown=item.accessibility_unknown,
+                )
+                for item in listing.providers
+            ],
+            provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
+            if listing.note
+            else None,
+            seed=seed,
+        )
+
+    def _outcome_parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
+        """What a decision says that follows from its outcome alone (not the seed)."""
+        rules = self.rules
+        winner = result.winner
+        return dict(
             status=result.status,
             need=case.need,
             service=(
@@ -173,28 +259,8 @@ class Triage:
             ],
             winning_rule=winner.id if winner else None,
             blocking_rules=[r.id for r in result.blocking],
-            providers=[
-                ProviderRef(
-                    id=item.provider.id,
-                    name=item.provider.name.get(loc),
-                    ownership=item.provider.ownership,
-                    reason=item.reason,
-                    contact=item.provider.contact.model_dump(exclude_none=True)
-                    if item.provider.contact
-                    else {},
-                    opening_hours=item.provider.opening_hours,
-                    languages=item.provider.languages,
-                    accessible=item.provider.accessible,
-                    accessibility_unknown=item.accessibility_unknown,
-                )
-                for item in listing.providers
-            ],
-            provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
-            if listing.note
-            else None,
             rules_version=rules.version,
             catalog_version=self.catalog.version,
-            seed=seed,
             locale=loc,
             explanation=explanation(rules, case.need, result, loc, case.red_flags),
         )

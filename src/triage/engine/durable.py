@@ -24,7 +24,7 @@ import itertools
 import json
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import durable_rules_engine as _dre
@@ -49,16 +49,22 @@ def _number(value: int | float) -> str:
 
 def encode(values: Mapping[str, Value], fields: Mapping[str, str], sid: int) -> str:
     """The case fact as durable_rules JSON: discriminator, sid, and the known values only."""
-    parts = ['"kind":"case"', f'"sid":"{sid}"']
+    parts = [f'{{"kind":"case","sid":"{sid}"']
     for code, value in values.items():
-        if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, int | float):
+        if value is True:
+            text = "true"
+        elif value is False:
+            text = "false"
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is str and value.isascii() and value.replace("_", "").isalnum():
+            text = f'"{value}"'  # a code: nothing to escape
+        elif isinstance(value, float):
             text = _number(value)
         else:
             text = json.dumps(value, ensure_ascii=False)
         parts.append(f'"{fields[code]}":{text}')
-    return "{" + ",".join(parts) + "}"
+    return ",".join(parts) + "}"
 
 
 def _acquire(compiled: CompiledNeed) -> int:
@@ -142,41 +148,59 @@ class DurableEngine:
 
     def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths:
         compiled, handle = self._needs[need]
-        fired: list[str] = []
         with _LOCK:
-            sid = next(_SIDS)
-            payload = encode(values, compiled.fields, sid)
-            matched = False  # the catch-all guarantees a match once the fact is asserted
-            try:
-                result = _dre.assert_fact(handle, payload)
-                if result[0] != 0:
-                    raise EngineError(f"case was not handled (engine result {result[0]})")
-                matched = True
-                state_handle = result[1]
-                started = _dre.start_action_for_state(handle, state_handle)
-                if started and '"exception"' in started[0]:
-                    raise EngineError("engine state holds an exception")
-                message = started[1] if started else None
-                while message:
-                    fired.append(message[2 : message.index('"', 2)])
-                    message = _dre.complete_and_start_action(handle, state_handle)
-            except _dre.error as exc:
-                raise EngineError(f"durable_rules failed: {exc}") from exc
-            finally:
-                if matched:
-                    _dre.delete_state(handle, str(sid))
-        if CATCH_ALL not in fired:
-            raise EngineError("the catch-all rule did not fire")
-        definite: set[str] = set()
-        possible: set[str] = set()
-        for name in fired:
-            action = compiled.actions.get(name)
-            if action is None:
-                continue
-            possible.add(action.rule_id)
-            if action.definite:
-                definite.add(action.rule_id)
-        return RuleTruths(frozenset(definite), frozenset(possible))
+            return _truths(compiled, _fire(compiled, handle, values))
+
+    def evaluate_many(self, need: str, many: Sequence[Mapping[str, Value]]) -> list[RuleTruths]:
+        """`evaluate` for many value sets of one need, under one lock. Each case still has
+        a session of its own, asserted, run and deleted in turn: asserting them all in one
+        `assert_facts` call was measured 4x slower (durable_rules' `start_action` then
+        searches every pending session), and sharing a session mixes their matches."""
+        compiled, handle = self._needs[need]
+        with _LOCK:
+            return [_truths(compiled, _fire(compiled, handle, values)) for values in many]
+
+
+def _fire(compiled: CompiledNeed, handle: int, values: Mapping[str, Value]) -> list[str]:
+    """The actions durable_rules fires for one case (the caller holds _LOCK)."""
+    fired: list[str] = []
+    sid = next(_SIDS)
+    payload = encode(values, compiled.fields, sid)
+    matched = False  # the catch-all guarantees a match once the fact is asserted
+    try:
+        result = _dre.assert_fact(handle, payload)
+        if result[0] != 0:
+            raise EngineError(f"case was not handled (engine result {result[0]})")
+        matched = True
+        state_handle = result[1]
+        started = _dre.start_action_for_state(handle, state_handle)
+        if started and '"exception"' in started[0]:
+            raise EngineError("engine state holds an exception")
+        message = started[1] if started else None
+        while message:
+            fired.append(message[2 : message.index('"', 2)])
+            message = _dre.complete_and_start_action(handle, state_handle)
+    except _dre.error as exc:
+        raise EngineError(f"durable_rules failed: {exc}") from exc
+    finally:
+        if matched:
+            _dre.delete_state(handle, str(sid))
+    return fired
+
+
+def _truths(compiled: CompiledNeed, fired: list[str]) -> RuleTruths:
+    if CATCH_ALL not in fired:
+        raise EngineError("the catch-all rule did not fire")
+    definite: set[str] = set()
+    possible: set[str] = set()
+    for name in fired:
+        action = compiled.actions.get(name)
+        if action is None:
+            continue
+        possible.add(action.rule_id)
+        if action.definite:
+            definite.add(action.rule_id)
+    return RuleTruths(frozenset(definite), frozenset(possible))
 
 
 def registered_rulesets() -> int:

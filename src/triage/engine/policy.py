@@ -7,7 +7,7 @@ those outranking rules depend on are asked for. The engine never guesses past th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -28,6 +28,8 @@ class Evaluator(Protocol):
 
     def evaluate(self, need: str, values: Mapping[str, Value]) -> RuleTruths: ...
 
+    def evaluate_many(self, need: str, many: Sequence[Mapping[str, Value]]) -> list[RuleTruths]: ...
+
 
 class PythonEvaluator:
     """Plain-Python evaluator (no durable_rules): the fake for unit tests."""
@@ -46,6 +48,9 @@ class PythonEvaluator:
                 definite.add(rule.id)
         return RuleTruths(frozenset(definite), frozenset(possible))
 
+    def evaluate_many(self, need: str, many: Sequence[Mapping[str, Value]]) -> list[RuleTruths]:
+        return [self.evaluate(need, values) for values in many]
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -57,15 +62,16 @@ class Outcome:
 
 
 def outcome(rules: RuleSet, need: str, values: Mapping[str, Value], truths: RuleTruths) -> Outcome:
-    ordered = sorted(rules.rules_for(need), key=lambda r: -r.priority)  # stable: file order
-    fired = tuple(r for r in ordered if r.id in truths.definite)
+    ordered = rules.by_priority(need)  # stable: file order among equal priorities
+    definite = truths.definite
+    fired = tuple(r for r in ordered if r.id in definite)
+    if len(truths.possible) == len(definite):  # nothing unknown: nothing can block
+        return Outcome("decided", fired[0], fired, (), ()) if fired else NOTHING
     top = fired[0].priority if fired else None
     blocking = tuple(
         r
         for r in ordered
-        if r.id in truths.possible
-        and r.id not in truths.definite
-        and (top is None or r.priority > top)
+        if r.id in truths.possible and r.id not in definite and (top is None or r.priority > top)
     )
     if blocking:
         missing: dict[str, None] = {}
@@ -75,4 +81,7 @@ def outcome(rules: RuleSet, need: str, values: Mapping[str, Value], truths: Rule
         return Outcome("needs_information", None, fired, blocking, tuple(missing))
     if fired:
         return Outcome("decided", fired[0], fired, (), ())
-    return Outcome("needs_information", None, (), (), ())
+    return NOTHING
+
+
+NOTHING = Outcome("needs_information", None, (), (), ())

@@ -250,6 +250,8 @@ class RuleSet:
     listing: Mapping[str, ListingKind] = field(default_factory=dict)
     sectors: Mapping[str, Sector] = field(default_factory=dict)
     _rules_by_need: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
+    _by_priority: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
+    _reads: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def rules_for(self, need: str) -> tuple[Rule, ...]:
         """The need's rules plus the common ones, in file order (common first)."""
@@ -257,6 +259,23 @@ class RuleSet:
         if cached is None:
             cached = self.common_rules + self.needs[need].rules
             self._rules_by_need[need] = cached
+        return cached
+
+    def by_priority(self, need: str) -> tuple[Rule, ...]:
+        """The need's rules, highest priority first (file order among equals); computed once."""
+        cached = self._by_priority.get(need)
+        if cached is None:
+            cached = tuple(sorted(self.rules_for(need), key=lambda r: -r.priority))
+            self._by_priority[need] = cached
+        return cached
+
+    def reads(self, need: str) -> tuple[str, ...]:
+        """Every value the need's rules read (facts, client attributes, red_flag_count):
+        two cases that agree on these get the same rule truths and outcome."""
+        cached = self._reads.get(need)
+        if cached is None:
+            found = {f: None for rule in self.rules_for(need) for f in facts_of(rule.when)}
+            cached = self._reads[need] = tuple(sorted(found))
         return cached
 
     def fact(self, need: str, code: str) -> Fact:
