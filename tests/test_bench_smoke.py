@@ -40,3 +40,16 @@ def test_api_benchmark_prints_its_last_two_lines() -> None:
     assert re.fullmatch(
         rf"api-latency: p50 {number} ms, p99 {number} ms at concurrency 16", latency
     ), latency
+
+
+def test_decide_benchmark_compares_two_checkouts_and_prints_its_last_line() -> None:
+    argv = [sys.executable, str(ROOT / "bench" / "decide.py"), "--cases", "2500"]
+    argv += ["--repeats", "1", "--jobs", "2", "--against", str(ROOT / "src")]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=True)
+    lines = proc.stdout.strip().splitlines()
+    assert "same decisions apart from ids: True" in lines
+    assert re.fullmatch(
+        r"decide: 2500 lines in \d+\.\d\d s \([\d,]+ lines/s\), "
+        r"against \d+\.\d\d s, speed-up \d+\.\d\d",
+        lines[-1],
+    ), lines[-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,9 @@ from click.testing import CliRunner
 
 from tests.conftest import ROOT, SCENARIOS_DIR
 from tests.helpers import edit
+from tests.strategies import random_case
 from triage.cli import main
+from triage.rules.loader import load_rules
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -143,3 +146,37 @@ def test_installed_entry_point_runs(argv: list[str]) -> None:
     exe = Path(sys.executable).parent / "triage"
     proc = subprocess.run([str(exe), *argv], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Usage" in proc.stdout
+
+
+def test_decide_in_parallel_processes_gives_the_same_lines_in_order(tmp_path: Path) -> None:
+    """--jobs forks workers over chunks of 2,000 lines: output order, seeds, decisions,
+    bad lines and the exit code are those of one process; the ids are all different."""
+    rng = random.Random(5)
+    rules = load_rules(ROOT / "rules")
+    lines = [json.dumps(random_case(rng, rules)) for _ in range(4_500)]
+    lines[10] = "{not json"
+    lines[2_500] = json.dumps(
+        {"need": "dental", "client": {"age": 34, "municipality": "179"}, "facts": {"pain": 11}}
+    )
+    f = tmp_path / "cases.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    exe = Path(sys.executable).parent / "triage"
+    outputs = []
+    for jobs in ("1", "3"):
+        argv = [str(exe), "decide", str(f), "--seed", "40", "--jobs", jobs]
+        argv += ["--catalog", str(ROOT / "catalog" / "sample.yaml")]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stderr
+        outputs.append([json.loads(x) for x in proc.stdout.splitlines()])
+    one, parallel = outputs
+    assert len(one) == len(parallel) == 4_500
+    ids = [row.pop("decision_id", None) for rows in outputs for row in rows]
+    assert len({i for i in ids if i is not None}) == 2 * 4_498
+    assert one == parallel
+    assert one[10]["line"] == 11 and "not valid JSON" in one[10]["error"]
+    assert one[2_500] == {
+        "line": 2_501,
+        "field": "facts.pain",
+        "error": "facts.pain: must be between 0 and 10",
+    }
+    assert one[4_499]["seed"] == 40 + 4_499 and one[4_499]["stored"] is False

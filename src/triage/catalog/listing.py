@@ -78,21 +78,6 @@ class Listing:
     )
 
 
-def takes_clients(p: Provider, service: str, municipality: str) -> bool:
-    """The provider offers `service` to new clients living in `municipality`."""
-    return (
-        service in p.services
-        and municipality in p.municipalities
-        and p.accepting_new_clients is not False
-    )
-
-
-def _eligible(p: Provider, service: str, client: Seeker) -> bool:
-    return takes_clients(p, service, client.municipality) and not (
-        client.needs_accessible_premises and p.accessible is False
-    )
-
-
 def _listed(p: Provider, reason: Reason, client: Seeker) -> Listed:
     return Listed(p, reason, bool(client.needs_accessible_premises) and p.accessible is None)
 
@@ -115,7 +100,10 @@ def list_providers(
             return Listing((), "chosen_provider_not_offering")
         return Listing((_listed(chosen, "chosen_by_client", client),), None)
 
-    eligible = {p.id: p for p in catalog.providers if _eligible(p, service, client)}
+    offering = catalog.offering(service, client.municipality)
+    if client.needs_accessible_premises:
+        offering = tuple(p for p in offering if p.accessible is not False)
+    eligible = {p.id: p for p in offering}
     if not eligible:
         return Listing((), "no_provider_in_area")
     stream = SeededStream(seed)

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,7 +72,28 @@ class Catalog:
     version: str
 
     def get(self, provider_id: str) -> Provider | None:
-        return next((p for p in self.providers if p.id == provider_id), None)
+        return self._by_id.get(provider_id)
+
+    def offering(self, service: str, municipality: str) -> tuple[Provider, ...]:
+        """The providers that offer `service` to new clients living in `municipality`, in
+        catalog order (an index: a listing no longer reads the whole catalog)."""
+        return self._offering.get((service, municipality), ())
+
+    @cached_property
+    def _by_id(self) -> dict[str, Provider]:
+        found: dict[str, Provider] = {}
+        for p in self.providers:
+            found.setdefault(p.id, p)  # the first, should ids repeat
+        return found
+
+    @cached_property
+    def _offering(self) -> dict[tuple[str, str], tuple[Provider, ...]]:
+        index: dict[tuple[str, str], list[Provider]] = {}
+        for p in self.providers:
+            if p.accepting_new_clients is not False:
+                for key in {(s, m) for s in p.services for m in p.municipalities}:
+                    index.setdefault(key, []).append(p)
+        return {key: tuple(found) for key, found in index.items()}
 
     def to_document(self) -> dict[str, Any]:
         return {

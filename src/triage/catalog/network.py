@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from triage.catalog.listing import takes_clients
 from triage.catalog.model import Catalog
 from triage.catalog.municipalities import municipalities
 from triage.rules.model import ListingKind, RuleSet
@@ -84,7 +83,7 @@ def network(rules: RuleSet, catalog: Catalog, area: Sequence[str]) -> NetworkRep
     for service in decidable_services(rules):
         kind = rules.listing.get(service, "open")
         for m in area:
-            n = sum(takes_clients(p, service, m) for p in catalog.providers)
+            n = len(catalog.offering(service, m))
             flag: Flag | None = (
                 None if kind == "none" else "gap" if n == 0 else "single" if n == 1 else None
             )

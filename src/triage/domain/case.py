@@ -84,9 +84,7 @@ def _holds_identity_code(value: Any) -> bool:
     if isinstance(value, str):
         return search(value) is not None
     if isinstance(value, Mapping):
-        return any(
-            search(str(k)) is not None or _holds_identity_code(v) for k, v in value.items()
-        )
+        return any(search(str(k)) is not None or _holds_identity_code(v) for k, v in value.items())
     if isinstance(value, list | tuple):
         return any(_holds_identity_code(v) for v in value)
     return False

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from triage.catalog.listing import Listing, Seeker, list_providers
+from triage.catalog.listing import Listed, Listing, Seeker, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
 from triage.domain.case import Case, Client, case_values, parse_case, resolve_locale
 from triage.domain.contact import ContactAnswer, ContactIn, Plan, make_plan, parse_contact
@@ -65,6 +65,7 @@ class Triage:
         self.rules = rules
         self.evaluator = evaluator
         self.catalog = catalog
+        self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
 
     @classmethod
     def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
@@ -208,27 +209,32 @@ class Triage:
         return Decision(
             decision_id=str(uuid.UUID(bytes=fresh[:16], version=4)),
             **parts,
-            providers=[
-                ProviderRef(
-                    id=item.provider.id,
-                    name=item.provider.name.get(loc),
-                    ownership=item.provider.ownership,
-                    reason=item.reason,
-                    contact=item.provider.contact.model_dump(exclude_none=True)
-                    if item.provider.contact
-                    else {},
-                    opening_hours=item.provider.opening_hours,
-                    languages=item.provider.languages,
-                    accessible=item.provider.accessible,
-                    accessibility_unknown=item.accessibility_unknown,
-                )
-                for item in listing.providers
-            ],
+            providers=[self._provider_ref(item, loc) for item in listing.providers],
             provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
             if listing.note
             else None,
             seed=seed,
         )
+
+    def _provider_ref(self, item: Listed, loc: Locale) -> ProviderRef:
+        """How a decision lists a provider; built once per provider, reason and locale (the
+        catalog never changes under a Triage, and a ProviderRef is immutable)."""
+        key = (item.provider.id, item.reason, item.accessibility_unknown, loc)
+        ref = self._refs.get(key)
+        if ref is None:
+            p = item.provider
+            ref = self._refs[key] = ProviderRef(
+                id=p.id,
+                name=p.name.get(loc),
+                ownership=p.ownership,
+                reason=item.reason,
+                contact=p.contact.model_dump(exclude_none=True) if p.contact else {},
+                opening_hours=p.opening_hours,
+                languages=p.languages,
+                accessible=p.accessible,
+                accessibility_unknown=item.accessibility_unknown,
+            )
+        return ref
 
     def _outcome_parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
         """What a decision says that follows from its outcome alone (not the seed)."""
