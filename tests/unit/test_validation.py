@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from triage.domain.case import parse_case
+from triage.domain.case import (
+    IDENTITY_CODE,
+    _holds_identity_code,
+    find_identity_code,
+    parse_case,
+)
 from triage.errors import InvalidCaseError
 from triage.rules.model import RuleSet
 
@@ -140,3 +147,40 @@ def test_errors_never_repeat_what_was_sent(rules: RuleSet, raw: dict[str, Any]) 
 def test_errors_are_localized(rules: RuleSet, locale: str, words: str) -> None:
     err = refused(rules, {**BASE, "facts": {"pain": 11}})
     assert err.field == "facts.pain" and err.render(locale) == words  # type: ignore[arg-type]
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [*value, *(t for v in value.values() for t in _texts(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+_CODE_TEXT = st.text(alphabet="0123456789-+AaNnUY_x \n", max_size=14) | st.sampled_from(
+    [
+        "010101-123N",
+        "_010101A123N_",
+        "x010101A123N",
+        "a 010101+1234 b",
+        "0101011-123N",
+        "131052-308T",
+    ]
+)
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | _CODE_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_CODE_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSONISH)
+def test_the_one_search_over_all_texts_finds_what_a_search_of_each_finds(value: Any) -> None:
+    """The scan joins every key and string with newlines and searches once: the same
+    answer as searching each text on its own (no code spans two texts)."""
+    each = any(IDENTITY_CODE.search(t) for t in _texts(value))
+    assert _holds_identity_code(value) == each
+    assert (find_identity_code(value) is not None) == each

@@ -79,15 +79,30 @@ def find_identity_code(value: Any, path: str = "") -> str | None:
     return None
 
 
+_SCALARS = frozenset({bool, int, float, type(None)})  # type checks first: an ABC's are slow
+
+
 def _holds_identity_code(value: Any) -> bool:
-    search = IDENTITY_CODE.search
-    if isinstance(value, str):
-        return search(value) is not None
-    if isinstance(value, Mapping):
-        return any(search(str(k)) is not None or _holds_identity_code(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_holds_identity_code(v) for v in value)
-    return False
+    """Whether any string or key in `value` holds one: every text gathered without
+    recursion, then one search over them joined by newlines (no match can span a newline,
+    and a newline bounds a code like the ends of a string do)."""
+    texts: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        kind = type(v)
+        if kind is str:
+            texts.append(v)
+        elif kind in _SCALARS:
+            continue
+        elif kind is dict or isinstance(v, Mapping):
+            texts.extend(k if type(k) is str else str(k) for k in v)
+            stack.extend(v.values())
+        elif kind is list or isinstance(v, list | tuple):
+            stack.extend(v)
+        elif isinstance(v, str):
+            texts.append(v)
+    return IDENTITY_CODE.search("\n".join(texts)) is not None
 
 
 # pydantic's error types, as this project's message codes (no pydantic text reaches callers).
