@@ -30,9 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.zen_peer import context, full_case, zen_engine  # noqa: E402
+from bench.zen_peer import context, zen_engine  # noqa: E402
 from tests.reference import reference_decide  # noqa: E402
-from tests.strategies import MUNICIPALITIES, random_case  # noqa: E402
+from tests.strategies import random_case  # noqa: E402
 from triage.domain.case import case_values, parse_case  # noqa: E402
 from triage.domain.triage import Triage  # noqa: E402
 
@@ -109,7 +109,7 @@ def peers(triage: Triage, n: int, repeats: int) -> tuple[float, float, float]:
     case is checked to get the same winning rule from both engines first."""
     rules = triage.rules
     rng = random.Random(7)
-    cases = [parse_case(full_case(rng, rules, MUNICIPALITIES), rules) for _ in range(n)]
+    cases = [parse_case(random_case(rng, rules, known=1.0), rules) for _ in range(n)]
     engine = zen_engine(rules)
     requests = [(f"{c.need}.json", context(case_values(c, rules))) for c in cases]
     for case, (key, ctx), ours in zip(cases, requests, triage.evaluate_many(cases), strict=True):

@@ -10,10 +10,8 @@ known cases only; there the policy reduces to "the first rule that holds".
 from __future__ import annotations
 
 import json
-import random
 from typing import Any
 
-from triage.engine.analysis import representative_values
 from triage.rules.model import (
     All,
     Always,
@@ -109,24 +107,3 @@ def context(values: dict[str, Value]) -> dict[str, Any]:
         else:
             out[code] = value
     return out
-
-
-def full_case(rng: random.Random, rules: RuleSet, municipalities: list[str]) -> dict[str, Any]:
-    """A valid case with every fact known (zen has no unknown)."""
-    need = rng.choice(sorted(rules.needs))
-    facts: dict[str, Any] = {}
-    for code, fact in rules.needs[need].facts.items():
-        if fact.type == "bool":
-            facts[code] = rng.random() < 0.5
-        elif fact.type == "enum":
-            facts[code] = rng.choice(fact.values)
-        else:
-            facts[code] = rng.choice(representative_values(fact, rules.rules_for(need)))
-    case: dict[str, Any] = {
-        "need": need,
-        "client": {"age": rng.randint(0, 120), "municipality": rng.choice(municipalities)},
-        "facts": facts,
-    }
-    if rng.random() < 0.05:
-        case["red_flags"] = [rng.choice(sorted(rules.red_flags))]
-    return case

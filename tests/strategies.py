@@ -54,12 +54,13 @@ def cases(
     return case
 
 
-def random_case(rng: random.Random, rules: RuleSet) -> dict[str, Any]:
-    """A valid case drawn without hypothesis (for benchmarks): each fact given half the time."""
+def random_case(rng: random.Random, rules: RuleSet, known: float = 0.5) -> dict[str, Any]:
+    """A valid case drawn without hypothesis (for benchmarks): each fact given with
+    probability `known` (1.0: every fact, for a peer engine that has no unknown)."""
     need = rng.choice(sorted(rules.needs))
     facts: dict[str, Any] = {}
     for code, fact in rules.needs[need].facts.items():
-        if rng.random() < 0.5:
+        if rng.random() < 1 - known:
             continue
         if fact.type == "bool":
             facts[code] = rng.random() < 0.5
