@@ -3,14 +3,13 @@ processes when there are enough of them, output in input order."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from triage.cli.common import BadJson
+from triage.cli.common import BadJson, bad_line
 from triage.domain.case import Case
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
@@ -66,14 +65,13 @@ def decide_chunk(batch: Batch, start: int) -> tuple[str, bool]:
     valid: list[tuple[int, Case]] = []
     for index, (line, raw) in enumerate(batch.items[start : start + CHUNK], start=start):
         if isinstance(raw, BadJson):
-            answers.append(json.dumps({"line": line, "error": str(raw)}))
+            answers.append(bad_line(line, raw))
             continue
         try:
             valid.append((index, triage.validate(raw)))
             answers.append(None)
         except InvalidCaseError as exc:
-            error = {"line": line, "field": exc.field, "error": str(exc)}
-            answers.append(json.dumps(error, ensure_ascii=False))
+            answers.append(bad_line(line, exc))
     seeds = None if batch.seed is None else [batch.seed + index for index, _ in valid]
     decided = iter(triage.decide_many([c for _, c in valid], locale=batch.locale, seeds=seeds))
     lines = (a or next(decided).json_text[:-1] + ',"stored":false}' for a in answers)

@@ -12,7 +12,7 @@ import click
 from triage.catalog.model import load_catalog_file
 from triage.config import Settings
 from triage.domain.triage import Triage
-from triage.errors import CatalogError, StorageError, TriageError
+from triage.errors import CatalogError, InvalidCaseError, StorageError, TriageError
 from triage.rules.model import LOCALES
 
 LOCALE = click.Choice(LOCALES)
@@ -78,6 +78,15 @@ def triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> Tr
 
 class BadJson(str):
     """A line that is not JSON, kept as its error text."""
+
+
+def bad_line(line: int, problem: BadJson | InvalidCaseError) -> str:
+    """The output line for an input line that is not JSON or not valid:
+    {"line", "field"?, "error"}."""
+    if isinstance(problem, BadJson):
+        return json.dumps({"line": line, "error": str(problem)}, ensure_ascii=False)
+    error = {"line": line, "field": problem.field, "error": str(problem)}
+    return json.dumps(error, ensure_ascii=False)
 
 
 def read_cases(path: str) -> list[tuple[int, Any]]:

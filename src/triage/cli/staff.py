@@ -17,6 +17,7 @@ from triage.cli.batch import Batch, decide_lines, default_jobs
 from triage.cli.common import (
     LOCALE,
     BadJson,
+    bad_line,
     catalog_option,
     read_cases,
     rules_option,
@@ -91,14 +92,13 @@ def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn
         sys.exit(2)
     for index, (line, raw) in enumerate(items):
         if isinstance(raw, BadJson):
-            click.echo(json.dumps({"line": line, "error": str(raw)}, ensure_ascii=False))
+            click.echo(bad_line(line, raw))
             bad = True
             continue
         try:
             out = answer(index, raw)
         except InvalidCaseError as exc:
-            error = {"line": line, "field": exc.field, "error": str(exc)}
-            click.echo(json.dumps(error, ensure_ascii=False))
+            click.echo(bad_line(line, exc))
             bad = True
             continue
         # Nothing from the CLI is stored: the ids are for reading the output, not the audit log.

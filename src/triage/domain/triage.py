@@ -185,7 +185,7 @@ class Triage:
         """The decision on a valid case (`result`: its outcome, when already evaluated;
         `shared`: the parts decisions with the same outcome have in common, by decide_many)."""
         loc = resolve_locale(case, locale)
-        result = result or self.evaluate(case)
+        result = self.evaluate(case) if result is None else result
         winner = result.winner
         key = (id(result), loc, case.need, tuple(case.red_flags))
         parts = shared.get(key) if shared is not None else None

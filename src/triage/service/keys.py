@@ -18,6 +18,10 @@ KEY_CACHE_SECONDS = 1.0  # a revoked key stops working in every worker within th
 KEY_CACHE_SIZE = 1024
 
 
+def _digest(presented: str) -> bytes:
+    return hashlib.sha256(presented.encode()).digest()
+
+
 def _monotonic() -> float:
     return time.monotonic()  # one place for tests to move the clock
 
@@ -29,23 +33,22 @@ class VerifiedKeys:
 
     def known(self, presented: str) -> KeyInfo | None:
         """The key's info if it verified within KEY_CACHE_SECONDS; no database read."""
-        seen = self._seen.get(hashlib.sha256(presented.encode()).digest())
+        seen = self._seen.get(_digest(presented))
         return seen[1] if seen is not None and seen[0] > _monotonic() else None
 
     def verify(self, presented: str) -> KeyInfo:
         """The key's info (from memory, or the store), or AuthError 401."""
-        digest = hashlib.sha256(presented.encode()).digest()
-        now = _monotonic()
-        seen = self._seen.get(digest)
-        if seen is not None and seen[0] > now:
-            return seen[1]
+        key = self.known(presented)
+        if key is not None:
+            return key
+        digest, asked = _digest(presented), _monotonic()  # the bound counts from before the read
         key = self._store.verify(presented)
         if key is None:
             self._seen.pop(digest, None)
             raise AuthError(401, "the API key is not valid or was revoked")
         if len(self._seen) >= KEY_CACHE_SIZE:
             self._seen.clear()
-        self._seen[digest] = (now + KEY_CACHE_SECONDS, key)
+        self._seen[digest] = (asked + KEY_CACHE_SECONDS, key)
         return key
 
     def revoke(self, key_id: str) -> bool:
