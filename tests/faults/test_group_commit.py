@@ -22,6 +22,7 @@ from tests.http.server import make_key, serve
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
+from triage.store.sql import audit as audit_module
 from triage.store.sql.audit import SqlAuditLog
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
@@ -97,6 +98,34 @@ def test_concurrent_requests_share_commits_and_all_are_stored(
     assert audit.count() == 800
     assert all(audit.get(d.decision_id) is not None for d, _ in pairs)
     assert audit._writer._groups < 800
+
+
+def test_a_group_larger_than_one_insert_is_written_whole(
+    audit: SqlAuditLog, full_triage: Triage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group's rows go in as multi-row INSERTs of at most ROWS_PER_INSERT rows: with 7
+    rows per statement, a group of 20 decisions and their listings is stored row for row,
+    and exactly once when written a second time."""
+    monkeypatch.setattr(audit_module, "ROWS_PER_INSERT", 7)
+    pairs = _decisions(full_triage, 20)
+    entries = [
+        Entry(
+            decisions=[audit._decision_row(d, c, None, ("2026-12-01 00:00:00.000000",) * 2, None)],
+            listings=audit._listing_rows(d, "2026-12-01 00:00:00.000000"),
+            contact=None,
+            commit_by=time.monotonic() + 60,
+        )
+        for d, c in pairs
+    ]
+    listings = sum(len(e.listings) for e in entries)
+    assert listings > 7
+    audit._write(entries)
+    audit._write(entries)  # a retry after a lost answer finds the rows there
+    assert audit.count() == 20
+    assert all(audit.get(d.decision_id) is not None for d, _ in pairs)
+    engine = audit._engine
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM listing")).scalar_one() == listings
 
 
 def test_an_entry_past_its_commit_by_is_refused_without_a_write(

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from triage import __version__
 from triage.http.errors import install_error_handlers
+from triage.http.fastpath import TriageFastPath
 from triage.http.guard import BodyGuard
 from triage.http.routes import catalog, contacts, decisions, fleet, health, reports, rules, triage
 from triage.http.schemas import ErrorBody, case_schema, contact_schema
@@ -132,5 +133,6 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(BodyGuard)
+    app.add_middleware(TriageFastPath, owner=app)
+    app.add_middleware(BodyGuard)  # added last: the outer one, so every body passes it first
     return app

@@ -45,24 +45,36 @@ def get_rules_dir(request: Request) -> Path:
 RulesDirDep = Annotated[Path, Depends(get_rules_dir)]
 
 
+def bearer(authorization: str | None) -> str | None:
+    """The key in an Authorization header, read as FastAPI's HTTPBearer reads it."""
+    scheme, _, presented = (authorization or "").partition(" ")
+    presented = presented.strip()
+    return presented if scheme.lower() == "bearer" and presented else None
+
+
+async def authorize(service: Service, presented: str | None, permission: str) -> KeyInfo:
+    """The key of a request whose role has `permission` (AuthError 401 / 403 otherwise)."""
+    if presented is None:
+        raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
+    # a key seen within the last second is checked in place; otherwise the database
+    # is read on a worker thread, so a slow database never stalls the event loop
+    key = service.verified.known(presented)
+    if key is None:
+        key = await run_in_threadpool(service.verified.verify, presented)
+    if key.role not in ALLOWED[permission]:
+        raise AuthError(403, f"role {key.role} may not use this endpoint", role=key.role)
+    return key
+
+
 def require(permission: str) -> Callable[..., Awaitable[KeyInfo]]:
     """A dependency that admits keys whose role has `permission` (401 / 403 otherwise)."""
-    allowed = ALLOWED[permission]
 
     async def check(
         service: ServiceDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> KeyInfo:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise AuthError(401, "an API key is required: Authorization: Bearer <key>")
-        # a key seen within the last second is checked in place; otherwise the database
-        # is read on a worker thread, so a slow database never stalls the event loop
-        key = service.verified.known(credentials.credentials)
-        if key is None:
-            key = await run_in_threadpool(service.verified.verify, credentials.credentials)
-        if key.role not in allowed:
-            raise AuthError(403, f"role {key.role} may not use this endpoint", role=key.role)
-        return key
+        presented = credentials.credentials if credentials is not None else None
+        return await authorize(service, presented, permission)
 
     return check
 
