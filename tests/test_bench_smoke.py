@@ -32,8 +32,9 @@ def test_api_benchmark_prints_its_last_two_lines() -> None:
         timeout=300,
         check=True,
     )
-    api, latency = proc.stdout.strip().splitlines()[-2:]
+    raw, api, latency = proc.stdout.strip().splitlines()[-3:]
     number = r"\d+(\.\d+)?"
+    assert re.fullmatch(r"  triage / raw echo \(no FastAPI router on either side\): \d+\.\d\d", raw)
     assert re.fullmatch(
         rf"api: triage \d+ req/s p99 {number} ms, bare \d+ req/s, ratio \d+\.\d\d", api
     ), api

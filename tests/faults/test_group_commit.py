@@ -141,6 +141,25 @@ def test_an_entry_past_its_commit_by_is_refused_without_a_write(
     assert late.group == -1  # never part of a written group
 
 
+def test_an_async_waiter_gives_up_in_time_and_can_be_cancelled() -> None:
+    """A request whose group never comes back is refused (StorageError: 503) when its wait
+    runs out; a request cancelled while it waits stays cancelled, not refused."""
+
+    def pending() -> Entry:  # never submitted: no group will finish it
+        return Entry(decisions=[], listings=[], contact=None, commit_by=time.monotonic() + 60)
+
+    async def main() -> None:
+        with pytest.raises(StorageError, match="in time"):
+            await pending().wait_async(0.05)
+        task = asyncio.ensure_future(pending().wait_async(5))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+
+
 def test_kill_9_under_load_on_sqlite_loses_no_answered_decision(tmp_path: Path) -> None:
     """kill -9 of the only worker while 8 threads send requests: every 200 has its row,
     rows whose answer died with the process are counted (at most one per thread), and

@@ -13,6 +13,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from triage import __version__
 from triage.http.errors import install_error_handlers
@@ -49,6 +50,20 @@ def _enums(schema: dict[str, Any], services: list[str], urgencies: list[str]) ->
     props = schema["components"]["schemas"]["FeedbackIn"]["properties"]
     props["expected_service"] = {"anyOf": [{"type": "string", "enum": services}, {"type": "null"}]}
     props["expected_urgency"] = {"anyOf": [{"type": "string", "enum": urgencies}, {"type": "null"}]}
+
+
+class RawEcho:
+    """POST /v1/_bench/raw-echo, for bench/api.py only: the parsed body sent back from the
+    depth where the triage fast path answers, without FastAPI's router."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v1/_bench/raw-echo":
+            await self.app(scope, receive, send)
+            return
+        await JSONResponse(scope.get("state", {}).get("json"))(scope, receive, send)
 
 
 def create_app(
@@ -112,6 +127,8 @@ def create_app(
         @app.post("/v1/_bench/echo", include_in_schema=False)
         async def echo(request: Request) -> JSONResponse:
             return JSONResponse(await request.json())
+
+        app.add_middleware(RawEcho)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -54,16 +54,21 @@ class Entry:
         self.waiter = (loop, woken)
         if self.done.is_set():  # the group finished before the waiter was in place
             _settle([woken])
+        timer = loop.call_later(timeout, _expire, woken)  # lighter than asyncio.timeout
         try:
-            async with asyncio.timeout(timeout):
-                await woken
-        except TimeoutError:
-            raise StorageError("the audit log did not confirm the write in time") from None
+            await woken
+        finally:
+            timer.cancel()
         self._raise()
 
     def _raise(self) -> None:
         if self.error is not None:
             raise StorageError("the database is unavailable") from self.error
+
+
+def _expire(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_exception(StorageError("the audit log did not confirm the write in time"))
 
 
 def _settle(futures: list[asyncio.Future[None]]) -> None:
