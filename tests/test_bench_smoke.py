@@ -9,15 +9,15 @@ import sys
 from tests.conftest import ROOT
 
 
+def bench_lines(script: str, *args: str) -> list[str]:
+    """What `bench/<script>` prints with these arguments, line by line (it must succeed)."""
+    argv = [sys.executable, str(ROOT / "bench" / script), *args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=True)
+    return proc.stdout.strip().splitlines()
+
+
 def test_engine_benchmark_prints_its_last_line() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "engine.py"), "--cases", "300", "--repeats", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    peers, last = proc.stdout.strip().splitlines()[-2:]
+    peers, last = bench_lines("engine.py", "--cases", "300", "--repeats", "1")[-2:]
     assert re.fullmatch(r"engine: durable \d+/s, reference \d+/s, ratio \d+\.\d", last), last
     assert re.fullmatch(
         r"engine-peers: single \d+/s, bulk \d+/s, zen \d+/s, bulk/zen \d+\.\d\d", peers
@@ -25,14 +25,7 @@ def test_engine_benchmark_prints_its_last_line() -> None:
 
 
 def test_api_benchmark_prints_its_last_two_lines() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "api.py"), "--requests", "100", "--repeats", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    raw, api, latency = proc.stdout.strip().splitlines()[-3:]
+    raw, api, latency = bench_lines("api.py", "--requests", "100", "--repeats", "1")[-3:]
     number = r"\d+(\.\d+)?"
     assert re.fullmatch(r"  triage / raw echo \(no FastAPI router on either side\): \d+\.\d\d", raw)
     assert re.fullmatch(
@@ -44,10 +37,8 @@ def test_api_benchmark_prints_its_last_two_lines() -> None:
 
 
 def test_decide_benchmark_compares_two_checkouts_and_prints_its_last_line() -> None:
-    argv = [sys.executable, str(ROOT / "bench" / "decide.py"), "--cases", "2500"]
-    argv += ["--repeats", "1", "--jobs", "2", "--against", str(ROOT / "src")]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=True)
-    lines = proc.stdout.strip().splitlines()
+    args = ["--cases", "2500", "--repeats", "1", "--jobs", "2", "--against", str(ROOT / "src")]
+    lines = bench_lines("decide.py", *args)
     assert "same decisions apart from ids: True" in lines
     assert re.fullmatch(
         r"decide: 2500 lines in \d+\.\d\d s \([\d,]+ lines/s\), "

@@ -24,6 +24,7 @@ from typing import Any
 from triage.errors import StorageError
 
 GROUP_MAX = 256  # entries written in one transaction at most
+NOT_CONFIRMED = "the audit log did not confirm the write in time"
 
 
 @dataclass(eq=False)
@@ -43,7 +44,7 @@ class Entry:
         """Block until the entry's group is committed; StorageError if it failed or no
         answer came in time."""
         if not self.done.wait(timeout):
-            raise StorageError("the audit log did not confirm the write in time")
+            raise StorageError(NOT_CONFIRMED)
         self._raise()
 
     async def wait_async(self, timeout: float) -> None:
@@ -68,7 +69,7 @@ class Entry:
 
 def _expire(future: asyncio.Future[None]) -> None:
     if not future.done():
-        future.set_exception(StorageError("the audit log did not confirm the write in time"))
+        future.set_exception(StorageError(NOT_CONFIRMED))
 
 
 def _settle(futures: list[asyncio.Future[None]]) -> None:
