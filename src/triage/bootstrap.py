@@ -10,7 +10,7 @@ from triage.catalog.model import load_catalog_file
 from triage.config import Settings
 from triage.rules.loader import read_rule_files
 from triage.service.core import Service
-from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.audit import SqlAuditLog, Writer
 from triage.store.sql.catalogs import SqlCatalogStore
 from triage.store.sql.db import make_engine
 from triage.store.sql.fleet import SqlFleet
@@ -21,15 +21,19 @@ from triage.store.sql.versions import SqlVersions
 
 
 def build_service(
-    settings: Settings | None = None, *, defaults: bool = True, sample_catalog: bool = True
+    settings: Settings | None = None,
+    *,
+    defaults: bool = True,
+    sample_catalog: bool = True,
+    audit_writer: Writer = "thread",
 ) -> Service:
     """A service on the configured database, serving its active versions. With `defaults`,
     a database with none yet gets the configured rule directory and (with `sample_catalog`)
-    the configured catalog file first."""
+    the configured catalog file first. `audit_writer`: see SqlAuditLog."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
     service = Service(
-        audit=SqlAuditLog(engine),
+        audit=SqlAuditLog(engine, audit_writer),
         rules=SqlRulesStore(engine),
         catalogs=SqlCatalogStore(engine),
         versions=SqlVersions(engine),
@@ -64,6 +68,5 @@ def create_app() -> object:
 
     logpolicy.install()
     settings = Settings()
-    return app_for(
-        build_service(settings), rules_dir=settings.rules_dir, bench_echo=settings.bench_echo
-    )
+    service = build_service(settings, audit_writer=settings.audit_writer)
+    return app_for(service, rules_dir=settings.rules_dir, bench_echo=settings.bench_echo)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, field_validator
@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database)
     # Serves POST /v1/_bench/echo (not in the contract) for bench/api.py's baseline.
     bench_echo: bool = False
+    # Where the server writes the audit log: a process of its own per worker ("process"),
+    # or a thread of the worker ("thread"). The command line always uses a thread.
+    audit_writer: Literal["process", "thread"] = "process"
 
     @classmethod
     def settings_customise_sources(

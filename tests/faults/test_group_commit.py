@@ -6,6 +6,7 @@ test_database_faults.py)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -23,7 +24,7 @@ from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import audit as audit_module
-from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.audit import Record, SqlAuditLog
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
 
@@ -33,6 +34,18 @@ def _decisions(triage: Triage, n: int) -> list[tuple[Decision, dict[str, Any]]]:
         {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
     )
     return [(triage.decide_case(case), case.model_dump(exclude_none=True)) for _ in range(n)]
+
+
+def broken(record: Record) -> Record:
+    """The record with its decision's need taken away: its insert breaks NOT NULL."""
+    ((text, case),) = record.decisions
+    data = json.loads(text)
+    data["need"] = None
+    return record._replace(decisions=[(json.dumps(data), case)])
+
+
+def decision_id(record: Record) -> str:
+    return str(json.loads(record.decisions[0][0])["decision_id"])
 
 
 @pytest.fixture
@@ -53,7 +66,7 @@ def test_a_failing_commit_fails_exactly_its_own_group(
         while audit._writer._groups < 1 and time.monotonic() < deadline:
             time.sleep(0.01)
         group = [audit.submit([pair], None, None) for pair in middle]
-        group[6].decisions[0]["need"] = None  # NOT NULL: the group's insert fails midway
+        group[6].record = broken(group[6].record)  # the group's insert fails midway
     a.wait(5)
     with pytest.raises(StorageError):
         group[0].wait(5)
@@ -67,7 +80,7 @@ def test_a_failing_commit_fails_exactly_its_own_group(
     assert a.group == 1 and set(errors) == {2} and c.group == 3
     stored = {d.decision_id for d in (first[0], last[0])}
     assert {audit.get(i) is not None for i in stored} == {True}
-    assert all(audit.get(e.decisions[0]["id"]) is None for e in group)
+    assert all(audit.get(decision_id(e.record)) is None for e in group)
     assert audit.count() == 2
 
 
@@ -108,19 +121,11 @@ def test_a_group_larger_than_one_insert_is_written_whole(
     and exactly once when written a second time."""
     monkeypatch.setattr(audit_module, "ROWS_PER_INSERT", 7)
     pairs = _decisions(full_triage, 20)
-    entries = [
-        Entry(
-            decisions=[audit._decision_row(d, c, None, ("2026-12-01 00:00:00.000000",) * 2, None)],
-            listings=audit._listing_rows(d, "2026-12-01 00:00:00.000000"),
-            contact=None,
-            commit_by=time.monotonic() + 60,
-        )
-        for d, c in pairs
-    ]
-    listings = sum(len(e.listings) for e in entries)
+    records = [Record([(d.json_text, c)], None, None, time.time()) for d, c in pairs]
+    listings = sum(len(d.providers) for d, _ in pairs)
     assert listings > 7
-    audit._write(entries)
-    audit._write(entries)  # a retry after a lost answer finds the rows there
+    audit.write(records)
+    audit.write(records)  # a retry after a lost answer finds the rows there
     assert audit.count() == 20
     assert all(audit.get(d.decision_id) is not None for d, _ in pairs)
     engine = audit._engine
@@ -134,7 +139,7 @@ def test_an_entry_past_its_commit_by_is_refused_without_a_write(
     ((decision, case),) = _decisions(full_triage, 1)
     entry = audit.submit([(decision, case)], None, None)
     entry.wait(5)
-    late = Entry(decisions=[], listings=[], contact=None, commit_by=time.monotonic() - 1)
+    late = Entry(None, commit_by=time.monotonic() - 1)
     audit._writer.submit(late)
     with pytest.raises(StorageError):
         late.wait(5)
@@ -146,7 +151,7 @@ def test_an_async_waiter_gives_up_in_time_and_can_be_cancelled() -> None:
     runs out; a request cancelled while it waits stays cancelled, not refused."""
 
     def pending() -> Entry:  # never submitted: no group will finish it
-        return Entry(decisions=[], listings=[], contact=None, commit_by=time.monotonic() + 60)
+        return Entry(None, commit_by=time.monotonic() + 60)
 
     async def main() -> None:
         with pytest.raises(StorageError, match="in time"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import threading
@@ -31,6 +32,9 @@ def now() -> datetime:
 
 
 class InMemoryAuditLog:
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        pass
+
     def __init__(self) -> None:
         self._decisions: dict[str, StoredDecision] = {}
         self._contacts: dict[str, StoredContact] = {}

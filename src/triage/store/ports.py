@@ -7,6 +7,7 @@ never a driver exception.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,6 +95,10 @@ class AuditLog(Protocol):
     ) -> None:
         """Store the contact and each of its decisions (with the contact's id), all in one
         transaction, or raise StorageError. `cases[i]` is the case of `answer.decisions[i]`."""
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """The server's event loop, while it runs (None when it stops): a writer that
+        answers through a pipe is read there."""
 
     def get(self, decision_id: str) -> StoredDecision | None: ...
     def get_contact(self, contact_id: str) -> StoredContact | None: ...

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from sqlalchemy import Engine, func
 from sqlalchemy import select as sql_select
@@ -21,6 +22,7 @@ from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
 from triage.store.sql.db import storage_errors
 from triage.store.sql.groupcommit import Entry, GroupWriter
 from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
+from triage.store.sql.writerproc import ProcessWriter
 
 RECORD_ATTEMPTS = 5  # retries while the deadline allows, before a decision is refused
 RECORD_DEADLINE = 2.5  # seconds; the request then answers 503 with no decision
@@ -39,15 +41,44 @@ def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
 
 
+class Record(NamedTuple):
+    """What one request stores, as plain data (a writer process gets it pickled): each
+    decision's JSON as it was answered, with its case; and the contact, if any."""
+
+    decisions: list[tuple[str, dict[str, Any]]]
+    contact: tuple[str, str, dict[str, Any]] | None  # id, the answer's JSON, the contact given
+    key_id: str | None
+    created: float  # POSIX time (a datetime takes eight times as long to pickle)
+
+
+Writer = Literal["thread", "process"]
+
+
 class SqlAuditLog:
-    def __init__(self, engine: Engine) -> None:
+    """`writer` says where the group commit runs: a thread of this process, or a process of
+    its own (`writerproc`: the server's choice, so that writing the audit log does not take
+    the interpreter lock from the event loop)."""
+
+    def __init__(self, engine: Engine, writer: Writer = "thread") -> None:
         self._engine = engine
         # SQLite has one writer; queueing writers here is cheaper than its busy-wait sleeps.
         self._write_lock: AbstractContextManager[Any] = (
             threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
         )
         self._sqlite = engine.dialect.name == "sqlite"
-        self._writer = GroupWriter(self._write)
+        self._writer: GroupWriter | ProcessWriter
+        if writer == "process" and engine.url.database not in (None, "", ":memory:"):
+            self._writer = ProcessWriter(engine.url.render_as_string(hide_password=False))
+        else:
+            self._writer = GroupWriter(lambda group: self.write([e.record for e in group]))
+
+    def close(self) -> None:
+        """Write what is waiting and stop the writer."""
+        self._writer.close()
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        if isinstance(self._writer, ProcessWriter):
+            self._writer.attach(loop)
 
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
         self.submit([(decision, case)], None, key_id).wait(RECORD_DEADLINE)
@@ -74,56 +105,32 @@ class SqlAuditLog:
         key_id: str | None,
     ) -> Entry:
         """Queue the decisions (and their contact) for the next group commit; the entry's
-        `wait` returns once they are stored, or raises StorageError."""
-        now = _now()
-        created, commit_by = self._stamp(now), self._stamp(now + COMMIT_BY)
-        row: dict[str, Any] | None = None
-        contact_id: str | None = None
+        `wait` returns once they are stored, or raises StorageError. The rows are built by
+        the writer: the request's thread only hands over the JSON it answered with."""
+        given = None
         if contact is not None:
-            answer, given = contact
-            row = dict(
-                id=answer.contact_id,
-                created_at=created,
-                key_id=key_id,
-                rules_version=answer.decisions[0].rules_version,
-                catalog_version=answer.decisions[0].catalog_version,
-                contact_json=json.dumps(given, ensure_ascii=False),
-                answer_json=answer.model_dump_json(),
-            )
-            contact_id = answer.contact_id
-        entry = Entry(
-            decisions=[
-                self._decision_row(d, case, key_id, (created, commit_by), contact_id)
-                for d, case in pairs
-            ],
-            listings=[r for d, _ in pairs for r in self._listing_rows(d, created)],
-            contact=row,
-            commit_by=time.monotonic() + COMMIT_BY.total_seconds() - COMMIT_MARGIN,
-        )
-        return self._writer.submit(entry)
+            answer, as_given = contact
+            given = (answer.contact_id, answer.model_dump_json(), as_given)
+        record = Record([(d.json_text, case) for d, case in pairs], given, key_id, time.time())
+        commit_by = time.monotonic() + COMMIT_BY.total_seconds() - COMMIT_MARGIN
+        return self._writer.submit(Entry(record, commit_by))
 
     @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
-    def _write(self, group: Sequence[Entry]) -> None:
+    def write(self, group: Sequence[Record]) -> None:
         """One transaction for a group's decisions, listings and contacts. Idempotent: a
         retry after a commit whose answer was lost finds the rows there."""
-        contacts = [e.contact for e in group if e.contact is not None]
-        decisions = [r for e in group for r in e.decisions]
-        listings = [r for e in group for r in e.listings]
+        tables: dict[str, list[dict[str, Any]]] = {"contact": [], "decision": [], "listing": []}
+        for record in group:
+            self._rows(record, tables)
         with self._write_lock, self._engine.begin() as conn:
-            for table, rows in (
-                ("contact", contacts),
-                ("decision", decisions),
-                ("listing", listings),
-            ):
+            for table, rows in tables.items():
                 for start in range(0, len(rows), ROWS_PER_INSERT):
                     sql, params = self._insert(table, rows[start : start + ROWS_PER_INSERT])
                     conn.exec_driver_sql(sql, params)
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
         """One INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING for all the rows, in
-        the driver's own parameter style. One statement, not one per row: the database
-        call that lets go of the interpreter lock (and must win it back while the event
-        loop is busy) happens once per table, not once per row."""
+        the driver's own parameter style: one database call per table, not one per row."""
         names = list(rows[0])
         mark = "?" if self._sqlite else "%s"
         values = f"({', '.join([mark] * len(names))})"
@@ -138,40 +145,52 @@ class SqlAuditLog:
         driver's own form differs); PostgreSQL's driver takes the datetime."""
         return f"{t:%Y-%m-%d %H:%M:%S.%f}" if self._sqlite else t
 
-    @staticmethod
-    def _decision_row(
-        decision: Decision,
-        case: dict[str, Any],
-        key_id: str | None,
-        stamps: tuple[object, object],  # created at, commit by
-        contact_id: str | None,
-    ) -> dict[str, Any]:
-        return dict(
-            commit_by=stamps[1],
-            id=decision.decision_id,
-            created_at=stamps[0],
-            key_id=key_id,
-            need=decision.need,
-            status=decision.status,
-            service=decision.service.code if decision.service else None,
-            urgency=decision.urgency,
-            rules_version=decision.rules_version,
-            catalog_version=decision.catalog_version,
-            seed=decision.seed,
-            locale=decision.locale,
-            case_json=json.dumps(case, ensure_ascii=False),
-            decision_json=decision.json_text,
-            contact_id=contact_id,
-        )
-
-    @staticmethod
-    def _listing_rows(decision: Decision, created: object) -> list[dict[str, Any]]:
-        shown = [(p.id, p.reason) for p in decision.providers]
-        owners = {p.id: p.ownership for p in decision.providers}
-        return [
-            {"decision_id": decision.decision_id, "created_at": created, **vars(p)}
-            for p in positions(shown, owners)
-        ]
+    def _rows(self, record: Record, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Add one record's rows to `tables`: its contact, decisions and listing positions."""
+        at = datetime.fromtimestamp(record.created, UTC)
+        created, commit_by = self._stamp(at), self._stamp(at + COMMIT_BY)
+        decisions = [(json.loads(text), text, case) for text, case in record.decisions]
+        contact_id = None
+        if record.contact is not None:
+            contact_id, answer_json, given = record.contact
+            first = decisions[0][0]
+            tables["contact"].append(
+                dict(
+                    id=contact_id,
+                    created_at=created,
+                    key_id=record.key_id,
+                    rules_version=first["rules_version"],
+                    catalog_version=first["catalog_version"],
+                    contact_json=json.dumps(given, ensure_ascii=False),
+                    answer_json=answer_json,
+                )
+            )
+        for d, text, case in decisions:
+            tables["decision"].append(
+                dict(
+                    commit_by=commit_by,
+                    id=d["decision_id"],
+                    created_at=created,
+                    key_id=record.key_id,
+                    need=d["need"],
+                    status=d["status"],
+                    service=d["service"]["code"] if d["service"] else None,
+                    urgency=d["urgency"],
+                    rules_version=d["rules_version"],
+                    catalog_version=d["catalog_version"],
+                    seed=d["seed"],
+                    locale=d["locale"],
+                    case_json=json.dumps(case, ensure_ascii=False),
+                    decision_json=text,
+                    contact_id=contact_id,
+                )
+            )
+            shown = [(p["id"], p["reason"]) for p in d["providers"]]
+            owners = {p["id"]: p["ownership"] for p in d["providers"]}
+            tables["listing"].extend(
+                {"decision_id": d["decision_id"], "created_at": created, **vars(p)}
+                for p in positions(shown, owners)
+            )
 
     @storage_errors()
     def get_contact(self, contact_id: str) -> StoredContact | None:

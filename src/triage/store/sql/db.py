@@ -25,8 +25,9 @@ _LOCK = threading.Lock()
 _PG_MIGRATION_LOCK = 74_201_301  # advisory lock id: one worker migrates at a time
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with the schema migrated to the newest version."""
+def make_engine(url: str, *, migrate_schema: bool = True) -> Engine:
+    """An engine for `url`, with the schema migrated to the newest version (unless the
+    caller knows another process did that already)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
@@ -41,6 +42,8 @@ def make_engine(url: str) -> Engine:
         watchdog = Watchdog()
         watchdog.watch(engine)  # pings on checkout, under the caller's deadline
         WATCHDOGS[id(engine)] = watchdog
+    if not migrate_schema:
+        return engine
     try:
         migrate(engine)
     except SQLAlchemyError as exc:

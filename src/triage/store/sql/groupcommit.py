@@ -1,8 +1,9 @@
 """Group commit for the audit log: many requests' rows share one transaction (one flush to
 disk), and each request is answered only once the commit holding its rows is done.
 
-One writer thread per audit log (so per worker process) takes everything waiting when it
-is free, up to GROUP_MAX entries, and writes it as one group. There is no timer: while a
+One writer thread takes everything waiting when it is free, up to GROUP_MAX entries, and
+writes it as one group (in the server, that thread runs in a process of its own:
+`writerproc`). There is no timer: while a
 commit is under way the next group gathers, so a lone request is written at once and a
 busy worker writes larger groups. If the write fails, every entry of that group gets the
 error (the request answers 503 and no decision); other groups are untouched. An entry whose
@@ -25,15 +26,15 @@ from triage.errors import StorageError
 
 GROUP_MAX = 256  # entries written in one transaction at most
 NOT_CONFIRMED = "the audit log did not confirm the write in time"
+TOO_LATE = "the audit log was too busy to write in time"
 
 
 @dataclass(eq=False)
 class Entry:
-    """One request's rows: its decisions (and listings), and its contact row if any."""
+    """One request's record (what the writer's `write` stores; plain data, so that it can be
+    sent to a writer process), waiting for the group commit that holds it."""
 
-    decisions: list[dict[str, Any]]
-    listings: list[dict[str, Any]]
-    contact: dict[str, Any] | None
+    record: Any
     commit_by: float  # monotonic time after which the entry must not be written
     done: threading.Event = field(default_factory=threading.Event)
     error: Exception | None = None
@@ -54,7 +55,7 @@ class Entry:
         woken: asyncio.Future[None] = loop.create_future()
         self.waiter = (loop, woken)
         if self.done.is_set():  # the group finished before the waiter was in place
-            _settle([woken])
+            _resolve([woken])
         timer = loop.call_later(timeout, _expire, woken)  # lighter than asyncio.timeout
         try:
             await woken
@@ -72,7 +73,7 @@ def _expire(future: asyncio.Future[None]) -> None:
         future.set_exception(StorageError(NOT_CONFIRMED))
 
 
-def _settle(futures: list[asyncio.Future[None]]) -> None:
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
     for future in futures:
         if not future.done():
             future.set_result(None)
@@ -85,11 +86,14 @@ class GroupWriter:
         self._waiting: deque[Entry] = deque()
         self._wake = threading.Condition()
         self._asleep = False
+        self._closing = False
         self._thread: threading.Thread | None = None
         self._groups = 0
 
     def submit(self, entry: Entry) -> Entry:
         with self._wake:
+            if self._closing:
+                raise StorageError("the audit log is closed")
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
@@ -98,9 +102,20 @@ class GroupWriter:
                 self._wake.notify()
         return entry
 
+    def close(self, timeout: float = 30) -> None:
+        """Write what is waiting, then stop the thread."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
     def _take(self) -> list[Entry]:
         with self._wake:
             while not self._waiting:
+                if self._closing:
+                    return []
                 self._asleep = True
                 self._wake.wait()
                 self._asleep = False
@@ -108,12 +123,12 @@ class GroupWriter:
             return [self._waiting.popleft() for _ in range(n)]
 
     def _run(self) -> None:
-        while True:
-            group = self._take()
+        while group := self._take():
             now = time.monotonic()
             late = [e for e in group if e.commit_by <= now]
             group = [e for e in group if e.commit_by > now]
-            _finish(late, StorageError("the audit log was too busy to write in time"))
+            if late:
+                settle(late, StorageError(TOO_LATE))
             if not group:
                 continue
             self._groups += 1
@@ -122,12 +137,12 @@ class GroupWriter:
             try:
                 self._write(group)
             except Exception as exc:  # every entry of the group learns of it
-                _finish(group, exc)
+                settle(group, exc)
             else:
-                _finish(group, None)
+                settle(group, None)
 
 
-def _finish(entries: list[Entry], error: Exception | None) -> None:
+def settle(entries: list[Entry], error: Exception | None) -> None:
     """Mark the entries done, then wake each waiting event loop once."""
     by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
     for entry in entries:
@@ -135,6 +150,13 @@ def _finish(entries: list[Entry], error: Exception | None) -> None:
         entry.done.set()
         if entry.waiter is not None:
             by_loop.setdefault(entry.waiter[0], []).append(entry.waiter[1])
+    try:
+        here = asyncio.get_running_loop()
+    except RuntimeError:
+        here = None
     for loop, futures in by_loop.items():
+        if loop is here:  # on that loop's own thread: no wake-up call needed
+            _resolve(futures)
+            continue
         with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
-            loop.call_soon_threadsafe(_settle, futures)
+            loop.call_soon_threadsafe(_resolve, futures)
