@@ -3,9 +3,10 @@ directory) runs under py-spy while the same client as bench/api.py sends POST /v
 
     .venv/bin/python bench/profile_api.py [--requests 4000] [--concurrency 16] [--top 25]
 
-Prints the functions with the largest share of the server's samples, by own time (the
-function was running) and by inclusive time (the function was on the stack), over the
-threads that were not idle; `--raw FILE` keeps py-spy's collapsed stacks.
+Prints the functions with the largest share of the server's samples (the worker and its
+audit writer process), by own time (the function was running) and by inclusive time (the
+function was on the stack), over the threads that were not idle; `--raw FILE` keeps
+py-spy's collapsed stacks.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from bench.api import run  # noqa: E402
 from tests.http.server import free_port, make_key  # noqa: E402
 
 IDLE = ("select (selectors.py", "wait (threading.py", "_worker (concurrent", "sleep", "poll (")
-# Samples of the server at work: its event loop, the audit writer, the thread pool (not
-# start-up, which compiles the rules before the event loop runs)
+# Samples of the server at work: its event loop, the audit writer (its own process, with
+# py-spy's --subprocesses), the thread pool (not start-up, which compiles the rules before
+# the event loop runs). The event loop is matched first: it calls into writerproc too.
 STARTUP = ("Config.load (uvicorn", "lifespan (triage", "startup (")
 PARTS = {
     "event loop": "run_forever (",
-    "audit writer": "audit-writer",
+    "audit writer": "store/sql/writerproc.py",
     "thread pool": "WorkerThread",
 }
 
@@ -83,7 +85,7 @@ def main() -> None:
         port = free_port()
         spy = subprocess.Popen(
             [str(bin_dir / "py-spy"), "record", "--format", "raw", "--rate", "250",
-             "--threads", "--nonblocking", "-o", str(raw), "--",
+             "--threads", "--subprocesses", "--nonblocking", "-o", str(raw), "--",
              str(bin_dir / "triage"), "serve", "--port", str(port), "--workers", "1"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip

@@ -4,7 +4,7 @@ With a writer thread, the thread and the event loop take turns on the interprete
 every group the thread wrote (building rows, the driver's calls, waking the waiters) was
 time the loop could not answer requests in, and each turn cost a wait for the lock. Here
 the worker pickles each entry's record down a pipe to a child process (`python -m
-triage.store.sql.writerproc`), which builds the rows and writes them with the same
+triage.store.sql.writerchild`), which builds the rows and writes them with the same
 `SqlAuditLog.write`, a group per transaction, on the machine's other core; it answers each
 group with the numbers of its entries, and an error if the group failed. The answers are
 read on the server's event loop (`attach`), or on a thread where there is no loop.
@@ -32,7 +32,6 @@ import logging
 import os
 import pickle
 import select
-import signal
 import struct
 import subprocess
 import sys
@@ -42,7 +41,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from triage.errors import StorageError
-from triage.store.sql.groupcommit import GROUP_MAX, TOO_LATE, Entry, settle
+from triage.store.sql.groupcommit import Entry, settle
 
 log = logging.getLogger("triage.store")
 HEADER = struct.Struct(">I")
@@ -51,10 +50,6 @@ START_TIMEOUT = 60  # seconds for a child to say it is ready
 RESTART_PAUSE = 0.2  # seconds between a child's death and the next one's start
 POLL = 0.2  # seconds: how often a reading thread looks whether it is to stop
 WENT_AWAY = "the audit writer process stopped before the entry was written in time"
-# Seconds the first entry after a pause waits for the rest of its group. Longer is not
-# better: a request waiting here is one the event loop has nothing to do for (bench/api.py
-# at concurrency 16: 0.5 ms ratio 0.73-0.74, 1 ms 0.77-0.78, 2 ms 0.53-0.54).
-GATHER = 0.001
 
 
 def frame(obj: object) -> bytes:
@@ -166,7 +161,7 @@ class ProcessWriter:
     def _start(self) -> subprocess.Popen[bytes] | None:
         """A new child, once it has said it is ready; None if it did not."""
         proc = subprocess.Popen(
-            [sys.executable, "-m", "triage.store.sql.writerproc"],
+            [sys.executable, "-m", "triage.store.sql.writerchild"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=0,
@@ -266,75 +261,3 @@ class ProcessWriter:
 def _fd(pipe: IO[bytes] | None) -> int:
     assert pipe is not None
     return int(pipe.fileno())
-
-
-def main() -> None:
-    """The child: read the database URL, then entries until the input ends; write them in
-    groups and answer each group. One thread: while a group is written, the next gathers in
-    the pipe; after a pause, the first entry waits GATHER for company before it is written."""
-    from triage.store.sql.audit import SqlAuditLog
-    from triage.store.sql.db import make_engine
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is for the worker
-    out = os.dup(1)
-    os.dup2(2, 1)  # a stray print goes to the log, not into the answers
-    buffer = bytearray()
-    waiting: list[Any] = []
-    while not waiting:  # the first frame is the database's URL
-        if not _fill(buffer, waiting, None):
-            return
-    audit = SqlAuditLog(make_engine(waiting.pop(0), migrate_schema=False))
-    _write_all(out, READY)
-    groups, open_ = 0, True
-    while open_ or waiting:
-        if open_ and not waiting:
-            open_ = _fill(buffer, waiting, None)  # asleep until an entry comes
-            # the rest of its group gathers in the pipe meanwhile, waking no one up
-            time.sleep(GATHER)
-        if open_:
-            open_ = _fill(buffer, waiting, 0)  # what came while the last group was written
-        group, waiting = waiting[:GROUP_MAX], waiting[GROUP_MAX:]
-        now = time.monotonic()
-        late = [n for n, commit_by, _ in group if commit_by <= now]
-        if late:
-            _write_all(out, frame((-1, late, TOO_LATE)))
-        kept = [(n, r) for n, commit_by, r in group if commit_by > now]
-        if not kept:
-            continue
-        groups += 1
-        numbers = [n for n, _ in kept]
-        try:
-            audit.write([r for _, r in kept])
-        except Exception as exc:  # every entry of the group learns of it
-            _write_all(out, frame((groups, numbers, _said(exc))))
-        else:
-            _write_all(out, frame((groups, numbers, None)))
-
-
-def _fill(buffer: bytearray, waiting: list[Any], timeout: float | None) -> bool:
-    """Wait up to `timeout` for input and add its whole frames to `waiting`; False at the
-    end of the input."""
-    if select.select([0], [], [], timeout)[0]:
-        chunk = os.read(0, 1 << 20)
-        if not chunk:
-            return False
-        buffer += chunk
-        waiting.extend(frames(buffer))
-    return True
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    while data:
-        data = data[os.write(fd, data) :]
-
-
-def _said(error: Exception | None) -> str | None:
-    """What the worker is told of a failed group: a StorageError's own text, or the kind
-    of error only (a driver's message can quote the rows)."""
-    if error is None or isinstance(error, StorageError):
-        return None if error is None else str(error)
-    return f"the audit log could not be written ({type(error).__name__})"
-
-
-if __name__ == "__main__":
-    main()
