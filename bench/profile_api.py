@@ -33,11 +33,11 @@ from tests.http.server import free_port, make_key  # noqa: E402
 IDLE = ("select (selectors.py", "wait (threading.py", "_worker (concurrent", "sleep", "poll (")
 # Samples of the server at work: its event loop, the audit writer (its own process, with
 # py-spy's --subprocesses), the thread pool (not start-up, which compiles the rules before
-# the event loop runs). The event loop is matched first: it calls into writerproc too.
-STARTUP = ("Config.load (uvicorn", "lifespan (triage", "startup (")
+# the event loop runs).
+STARTUP = ("Config.load (uvicorn", "lifespan (triage", "startup (", "_find_and_load (")
 PARTS = {
     "event loop": "run_forever (",
-    "audit writer": "store/sql/writerproc.py",
+    "audit writer": "store/sql/writerchild.py",
     "thread pool": "WorkerThread",
 }
 

@@ -179,15 +179,21 @@ def test_an_async_waiter_gives_up_in_time_and_can_be_cancelled() -> None:
 def test_kill_9_under_load_on_sqlite_loses_no_answered_decision(tmp_path: Path) -> None:
     """kill -9 of the only worker while 8 threads send requests: every 200 has its row,
     rows whose answer died with the process are counted (at most one per thread), and
-    422s left nothing."""
+    422s left nothing. The worker's audit writer process writes what it had received, then
+    exits."""
     url = f"sqlite:///{tmp_path / 'kill.db'}"
     env = {"TRIAGE_DATABASE_URL": url}
     key = make_key({**os.environ, **env}, "integration")
     processes: list[subprocess.Popen[str]] = []
     with serve(env, processes=processes) as base, Load(base, key) as load:
         time.sleep(2)
+        (writer,) = writer_processes(processes[0].pid)
         os.kill(processes[0].pid, signal.SIGKILL)
         time.sleep(1)
+    deadline = time.monotonic() + 10
+    while running(writer) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(writer)
     stored = stored_ids(url)
     print("kill -9 (SQLite, 1 worker):", check_after_kill(load, stored, []))
     assert load.statuses[200] > 50
@@ -195,3 +201,25 @@ def test_kill_9_under_load_on_sqlite_loses_no_answered_decision(tmp_path: Path) 
     with engine.connect() as conn:  # the file is whole: its integrity check passes
         assert conn.execute(sa.text("PRAGMA integrity_check")).scalar_one() == "ok"
     engine.dispose()
+
+
+def writer_processes(parent: int) -> list[int]:
+    """The audit writer processes whose parent is `parent`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"writerchild" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.faults.test_group_commit import broken, decision_id
+from tests.faults.test_group_commit import broken, decision_id, running
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
@@ -183,9 +183,9 @@ def test_closing_writes_what_was_sent_then_the_process_exits(db: str, full_triag
     assert [outcome(e) for e in entries] == [True] * 50
     assert audit.count() == 50
     deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
+    while running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(pid)
+    assert not running(pid)
     late = audit.submit(pairs(full_triage, 1), None, None)
     assert late.done.is_set() and late.error is not None
 
@@ -214,12 +214,3 @@ def test_answers_are_read_on_an_attached_event_loop(
         audit.record(d, c, None)
     assert "audit-answers" in [t.name for t in threading.enumerate()]
     assert audit.count() == 40
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-        os.kill(pid, 0)
-    except (ChildProcessError, ProcessLookupError):
-        return False
-    return True

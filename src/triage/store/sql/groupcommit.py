@@ -2,10 +2,10 @@
 disk), and each request is answered only once the commit holding its rows is done.
 
 One writer thread takes everything waiting when it is free, up to GROUP_MAX entries, and
-writes it as one group (in the server, that thread runs in a process of its own:
-`writerproc`). There is no timer: while a
-commit is under way the next group gathers, so a lone request is written at once and a
-busy worker writes larger groups. If the write fails, every entry of that group gets the
+writes it as one group (the server writes in a process of its own instead, with the same
+entries and answers: `writerproc`). There is no timer: while a commit is under way the
+next group gathers, so a lone request is written at once and a busy worker writes larger
+groups. If the write fails, every entry of that group gets the
 error (the request answers 503 and no decision); other groups are untouched. An entry whose
 `commit_by` has passed before its group is written is refused on its own, without a write:
 its caller is about to give up, and the database would refuse the whole group for it.

@@ -79,11 +79,11 @@ def _write_all(fd: int, data: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _said(error: Exception | None) -> str | None:
+def _said(error: Exception) -> str:
     """What the worker is told of a failed group: a StorageError's own text, or the kind
     of error only (a driver's message can quote the rows)."""
-    if error is None or isinstance(error, StorageError):
-        return None if error is None else str(error)
+    if isinstance(error, StorageError):
+        return str(error)
     return f"the audit log could not be written ({type(error).__name__})"
 
 

@@ -140,6 +140,8 @@ class ProcessWriter:
             self._proc.stdin.close()  # type: ignore[union-attr]
         if thread is not None:
             thread.join(timeout)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout)
         with self._lock:
             left = [entry for entry, _ in self._pending.values()]
             self._pending.clear()
