@@ -3,11 +3,13 @@
 Starts `triage serve` on 127.0.0.1 (shipped rules, sample catalog, TRIAGE_BENCH_ECHO=1;
 SQLite in a temporary directory, or a fresh schema on PostgreSQL), then runs a client at
 fixed concurrency, a fixed number of requests per run, alternating triage and echo runs;
-medians of the repeats. The ratio is against the echo through FastAPI's router; the line
-before the last two also gives it against an echo from the triage fast path's depth. The
-client keeps one HTTP/1.1 connection per concurrent caller and does little more than
-write the request and read the answer, so that on a shared machine the server, not the
-client, is what is measured.
+medians of the repeats. The ratio is against the echo through FastAPI's router; a line
+before the last two also gives it against an echo from the triage fast path's depth, and
+the next one the CPU time per request of the server's worker processes, of their audit
+writer processes and of this client (from /proc), for each endpoint. The client keeps
+one HTTP/1.1 connection per concurrent caller and does little more than write the request
+and read the answer, so that on a shared machine the server, not the client, is what is
+measured.
 
     .venv/bin/python bench/api.py [--requests 2000] [--concurrency 16] [--repeats 5]
         [--workers 1] [--database sqlite|postgresql] [--client raw|httpx]
@@ -25,6 +27,7 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,6 +126,33 @@ async def run_httpx(
         return requests / (time.perf_counter() - start), latencies
 
 
+def cpu_seconds(root: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes (the worker processes, and their
+    audit writer processes apart) and by this client, read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float, bytes]] = {}  # pid: (parent, seconds, command line)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # user and system time
+        stats[int(entry.name)] = (int(fields[1]), seconds, command)
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, (parent, _, _) in stats.items() if parent in tree} - tree
+        tree, grew = tree | children, bool(children)
+    used = {"workers": 0.0, "audit writers": 0.0}
+    for pid in tree & stats.keys():
+        used["audit writers" if b"writerchild" in stats[pid][2] else "workers"] += stats[pid][1]
+    times = os.times()
+    used["client"] = times.user + times.system
+    return used
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -162,20 +192,27 @@ def main() -> None:
     args = ap.parse_args()
     load = run if args.client == "raw" else run_httpx
     results: dict[str, Any] = {name: ([], []) for name in ENDPOINTS}
+    # CPU microseconds per request, by endpoint and part, averaged over the repeats
+    cpu: dict[str, dict[str, float]] = {name: {} for name in ENDPOINTS}
+    server: list[subprocess.Popen[str]] = []
     with tempfile.TemporaryDirectory() as tmp, database(args.database, tmp) as url:
         env = {"TRIAGE_DATABASE_URL": url, "TRIAGE_BENCH_ECHO": "1"}
         key = make_key(env, "integration")
         headers = {"Authorization": f"Bearer {key}"}
-        with serve(env, workers=args.workers) as base:
+        with serve(env, workers=args.workers, processes=server) as base:
             for path in ENDPOINTS.values():  # warm-up
                 asyncio.run(load(base, path, headers, 400, args.concurrency))
             for _ in range(args.repeats):
                 for name, path in ENDPOINTS.items():
+                    before = cpu_seconds(server[0].pid)
                     rate, lat = asyncio.run(
                         load(base, path, headers, args.requests, args.concurrency)
                     )
                     results[name][0].append(rate)
                     results[name][1].extend(lat)
+                    for part, used in cpu_seconds(server[0].pid).items():
+                        spent = (used - before[part]) * 1e6 / args.requests / args.repeats
+                        cpu[name][part] = cpu[name].get(part, 0.0) + spent
     print(
         f"{args.requests} requests x {args.repeats} repeats at concurrency {args.concurrency}, "
         f"{args.workers} worker(s), {args.database}, {args.client} client; medians of repeats "
@@ -191,6 +228,13 @@ def main() -> None:
     m = statistics.median(results["bare"][0])
     raw = statistics.median(results["raw"][0])
     print(f"  triage / raw echo (no FastAPI router on either side): {n / raw:.2f}")
+    print(
+        "  CPU per request (worker processes / audit writer processes / client): "
+        + ", ".join(
+            f"{name} {'/'.join(f'{v:.0f}' for v in parts.values())} us"
+            for name, parts in cpu.items()
+        )
+    )
     lat = results["triage"][1]
     p99 = pct(lat, 0.99)
     print(f"api: triage {n:.0f} req/s p99 {p99:.1f} ms, bare {m:.0f} req/s, ratio {n / m:.2f}")

@@ -25,9 +25,15 @@ def test_engine_benchmark_prints_its_last_line() -> None:
 
 
 def test_api_benchmark_prints_its_last_two_lines() -> None:
-    raw, api, latency = bench_lines("api.py", "--requests", "100", "--repeats", "1")[-3:]
+    raw, cpu, api, latency = bench_lines("api.py", "--requests", "100", "--repeats", "1")[-4:]
     number = r"\d+(\.\d+)?"
     assert re.fullmatch(r"  triage / raw echo \(no FastAPI router on either side\): \d+\.\d\d", raw)
+    parts = r"\d+/\d+/\d+ us"
+    assert re.fullmatch(
+        r"  CPU per request \(worker processes / audit writer processes / client\): "
+        rf"triage {parts}, bare {parts}, raw {parts}",
+        cpu,
+    ), cpu
     assert re.fullmatch(
         rf"api: triage \d+ req/s p99 {number} ms, bare \d+ req/s, ratio \d+\.\d\d", api
     ), api
