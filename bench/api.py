@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.http.server import SAMPLE_CASES, make_key, serve  # noqa: E402
+from tests.http.server import SAMPLE_CASES, make_key, processes, serve  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # "bare" is the judge's baseline: a JSON echo through FastAPI's router, as any route of the
@@ -129,25 +129,14 @@ async def run_httpx(
 def cpu_seconds(root: int) -> dict[str, float]:
     """CPU seconds used so far by the server's processes (the worker processes, and their
     audit writer processes apart) and by this client, read from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    stats: dict[int, tuple[int, float, bytes]] = {}  # pid: (parent, seconds, command line)
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        seconds = (int(fields[11]) + int(fields[12])) / tick  # user and system time
-        stats[int(entry.name)] = (int(fields[1]), seconds, command)
+    found = processes()
     tree, grew = {root}, True
     while grew:
-        children = {pid for pid, (parent, _, _) in stats.items() if parent in tree} - tree
+        children = {pid for pid, proc in found.items() if proc.parent in tree} - tree
         tree, grew = tree | children, bool(children)
     used = {"workers": 0.0, "audit writers": 0.0}
-    for pid in tree & stats.keys():
-        used["audit writers" if b"writerchild" in stats[pid][2] else "workers"] += stats[pid][1]
+    for proc in (found[pid] for pid in tree & found.keys()):
+        used["audit writers" if b"writerchild" in proc.command else "workers"] += proc.cpu
     times = os.times()
     used["client"] = times.user + times.system
     return used

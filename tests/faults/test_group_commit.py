@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.faults.test_database_faults import Load, check_after_kill, stored_ids
-from tests.http.server import make_key, serve
+from tests.http.server import make_key, processes, serve
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
@@ -205,21 +205,14 @@ def test_kill_9_under_load_on_sqlite_loses_no_answered_decision(tmp_path: Path) 
 
 def writer_processes(parent: int) -> list[int]:
     """The audit writer processes whose parent is `parent`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent and b"writerchild" in command:
-            found.append(int(entry.name))
-    return found
+    return [
+        pid
+        for pid, proc in processes().items()
+        if proc.parent == parent and b"writerchild" in proc.command
+    ]
 
 
 def running(pid: int) -> bool:
     """The process exists and is not a zombie waiting to be reaped."""
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    proc = processes().get(pid)
+    return proc is not None and proc.state != "Z"

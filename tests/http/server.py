@@ -10,6 +10,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -37,6 +38,33 @@ SAMPLE_CASES: list[dict[str, object]] = [
         "red_flags": ["chest_pain"],
     },
 ]
+
+
+@dataclass(frozen=True)
+class Proc:
+    """A process as /proc shows it."""
+
+    parent: int
+    state: str  # "Z": a zombie, waiting to be reaped
+    cpu: float  # seconds of user and system time
+    command: bytes
+
+
+def processes() -> dict[int, Proc]:
+    """Every process on the machine, by pid."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        found[int(entry.name)] = Proc(int(fields[1]), fields[0], cpu, command)
+    return found
 
 
 def free_port() -> int:

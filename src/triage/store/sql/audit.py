@@ -61,11 +61,10 @@ class SqlAuditLog:
 
     def __init__(self, engine: Engine, writer: Writer = "thread") -> None:
         self._engine = engine
-        # SQLite has one writer; queueing writers here is cheaper than its busy-wait sleeps.
-        self._write_lock: AbstractContextManager[Any] = (
-            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
-        )
         self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite has one writer; queueing writers here is cheaper than its busy-wait sleeps.
+        lock = threading.Lock() if self._sqlite else nullcontext()
+        self._write_lock: AbstractContextManager[Any] = lock
         self._writer: GroupWriter | ProcessWriter
         if writer == "process" and engine.url.database not in (None, "", ":memory:"):
             self._writer = ProcessWriter(engine.url.render_as_string(hide_password=False))
@@ -77,8 +76,7 @@ class SqlAuditLog:
         self._writer.close()
 
     def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
-        if isinstance(self._writer, ProcessWriter):
-            self._writer.attach(loop)
+        self._writer.attach(loop)
 
     def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
         self.submit([(decision, case)], None, key_id).wait(RECORD_DEADLINE)

@@ -5,10 +5,10 @@ One writer thread takes everything waiting when it is free, up to GROUP_MAX entr
 writes it as one group (the server writes in a process of its own instead, with the same
 entries and answers: `writerproc`). There is no timer: while a commit is under way the
 next group gathers, so a lone request is written at once and a busy worker writes larger
-groups. If the write fails, every entry of that group gets the
-error (the request answers 503 and no decision); other groups are untouched. An entry whose
-`commit_by` has passed before its group is written is refused on its own, without a write:
-its caller is about to give up, and the database would refuse the whole group for it.
+groups. If the write fails, every entry of that group gets the error (the request answers
+503 and no decision); other groups are untouched. An entry whose `commit_by` has passed
+before its group is written is refused on its own, without a write: its caller is about
+to give up, and the database would refuse the whole group for it.
 """
 
 from __future__ import annotations
@@ -101,6 +101,9 @@ class GroupWriter:
             if self._asleep:  # a busy writer takes the entry with its next group anyway
                 self._wake.notify()
         return entry
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Nothing to do: this writer wakes each waiting loop itself (see `settle`)."""
 
     def close(self, timeout: float = 30) -> None:
         """Write what is waiting, then stop the thread."""
