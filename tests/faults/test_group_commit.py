@@ -13,27 +13,27 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from tests.faults.test_database_faults import Load, check_after_kill, stored_ids
 from tests.http.server import make_key, processes, serve
+from triage.domain.case import Case
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import audit as audit_module
-from triage.store.sql.audit import Record, SqlAuditLog
+from triage.store.sql.audit import Record, SqlAuditLog, make_record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
 
 
-def _decisions(triage: Triage, n: int) -> list[tuple[Decision, dict[str, Any]]]:
+def _decisions(triage: Triage, n: int) -> list[tuple[Decision, Case]]:
     case = triage.validate(
         {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
     )
-    return [(triage.decide_case(case), case.model_dump(exclude_none=True)) for _ in range(n)]
+    return [(triage.decide_case(case), case) for _ in range(n)]
 
 
 def broken(record: Record) -> Record:
@@ -41,7 +41,7 @@ def broken(record: Record) -> Record:
     ((text, case),) = record.decisions
     data = json.loads(text)
     data["need"] = None
-    return record._replace(decisions=[(json.dumps(data), case)])
+    return record._replace(decisions=[(json.dumps(data).encode(), case)])
 
 
 def decision_id(record: Record) -> str:
@@ -92,7 +92,7 @@ def test_concurrent_requests_share_commits_and_all_are_stored(
     rows (groups did form)."""
     pairs = _decisions(full_triage, 800)
 
-    def thread_part(part: list[tuple[Decision, dict[str, Any]]]) -> None:
+    def thread_part(part: list[tuple[Decision, Case]]) -> None:
         for decision, case in part:
             audit.record(decision, case, None)
 
@@ -121,7 +121,7 @@ def test_a_group_larger_than_one_insert_is_written_whole(
     and exactly once when written a second time."""
     monkeypatch.setattr(audit_module, "ROWS_PER_INSERT", 7)
     pairs = _decisions(full_triage, 20)
-    records = [Record([(d.json_text, c)], None, None, time.time()) for d, c in pairs]
+    records = [make_record([p], None, None) for p in pairs]
     listings = sum(len(d.providers) for d, _ in pairs)
     assert listings > 7
     audit.write(records)

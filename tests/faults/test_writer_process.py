@@ -15,20 +15,20 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.faults.test_group_commit import broken, decision_id, running
+from triage.domain.case import Case
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
-from triage.store.sql.audit import Record, SqlAuditLog
+from triage.store.sql.audit import Record, SqlAuditLog, make_record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
 from triage.store.sql.writerproc import ProcessWriter
 
-Pair = tuple[Decision, dict[str, Any]]
+Pair = tuple[Decision, Case]
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def pairs(triage: Triage, n: int) -> list[Pair]:
     case = triage.validate(
         {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
     )
-    return [(triage.decide_case(case), case.model_dump(exclude_none=True)) for _ in range(n)]
+    return [(triage.decide_case(case), case) for _ in range(n)]
 
 
 class Locked:
@@ -71,8 +71,7 @@ class Locked:
 
 
 def record(pair: Pair) -> Record:
-    decision, case = pair
-    return Record([(decision.json_text, case)], None, None, time.time())
+    return make_record([pair], None, None)
 
 
 def outcome(entry: Entry) -> bool:
@@ -161,7 +160,7 @@ def test_a_writer_that_stops_reading_gets_entries_refused_at_once(
         started = time.monotonic()
         for pair in todo:
             entry = audit.submit([pair], None, None)
-            if entry.done.is_set():  # refused before it was sent
+            if entry.done:  # refused before it was sent
                 assert entry.error is not None
                 break
             accepted.append(entry)
@@ -187,7 +186,7 @@ def test_closing_writes_what_was_sent_then_the_process_exits(db: str, full_triag
         time.sleep(0.05)
     assert not running(pid)
     late = audit.submit(pairs(full_triage, 1), None, None)
-    assert late.done.is_set() and late.error is not None
+    assert late.done and late.error is not None
 
 
 def test_answers_are_read_on_an_attached_event_loop(

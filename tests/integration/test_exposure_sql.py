@@ -31,8 +31,9 @@ def test_sql_exposure_equals_the_python_report(
             },
             "facts": facts[service],
         }
-        d = full_triage.decide(case, seed=seed)
-        audit.record(d, case, None)
+        valid = full_triage.validate(case)
+        d = full_triage.decide_case(valid, seed=seed)
+        audit.record(d, valid, None)
         decisions.append(d)
     listings = [[(p.id, p.reason) for p in d.providers] for d in decisions]
     owners = {p.id: p.ownership for p in sample_catalog.providers}

@@ -74,5 +74,5 @@ def decide_chunk(batch: Batch, start: int) -> tuple[str, bool]:
             answers.append(bad_line(line, exc))
     seeds = None if batch.seed is None else [batch.seed + index for index, _ in valid]
     decided = iter(triage.decide_many([c for _, c in valid], locale=batch.locale, seeds=seeds))
-    lines = (a or next(decided).json_text[:-1] + ',"stored":false}' for a in answers)
+    lines = (a or next(decided).json_bytes[:-1].decode() + ',"stored":false}' for a in answers)
     return "".join(f"{text}\n" for text in lines), len(valid) < len(answers)

@@ -76,6 +76,6 @@ class Decision(_Out):
     explanation: str
 
     @cached_property
-    def json_text(self) -> str:
-        """The decision as JSON, encoded once: the audit row and the answer share it."""
-        return self.model_dump_json()
+    def json_bytes(self) -> bytes:
+        """The decision as UTF-8 JSON, encoded once: the audit row and the answer share it."""
+        return self.__pydantic_serializer__.to_json(self)

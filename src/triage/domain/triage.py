@@ -56,6 +56,9 @@ def random_bytes(n: int) -> bytes:
     return pool[:n]
 
 
+PARTS_SEEN = 4096  # outcomes whose parts are kept (forgotten all at once beyond)
+
+
 class Triage:
     """Decides cases with one loaded rule set and one evaluator."""
 
@@ -66,6 +69,7 @@ class Triage:
         self.evaluator = evaluator
         self.catalog = catalog
         self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
+        self._parts_seen: dict[tuple[object, ...], dict[str, Any]] = {}
 
     @classmethod
     def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
@@ -161,14 +165,9 @@ class Triage:
     ) -> list[Decision]:
         """`decide_case` on each case, in order, with the engine's bulk path."""
         results = self.evaluate_many(cases)
-        shared: dict[tuple[object, ...], dict[str, Any]] = {}  # while `results` lives
         return [
             self.decide_case(
-                case,
-                locale=locale,
-                seed=None if seeds is None else seeds[i],
-                result=result,
-                shared=shared,
+                case, locale=locale, seed=None if seeds is None else seeds[i], result=result
             )
             for i, (case, result) in enumerate(zip(cases, results, strict=True))
         ]
@@ -180,19 +179,12 @@ class Triage:
         locale: Locale | None = None,
         seed: int | None = None,
         result: Outcome | None = None,
-        shared: dict[tuple[object, ...], dict[str, Any]] | None = None,
     ) -> Decision:
-        """The decision on a valid case (`result`: its outcome, when already evaluated;
-        `shared`: the parts decisions with the same outcome have in common, by decide_many)."""
+        """The decision on a valid case (`result`: its outcome, when already evaluated)."""
         loc = resolve_locale(case, locale)
         result = self.evaluate(case) if result is None else result
         winner = result.winner
-        key = (id(result), loc, case.need, tuple(case.red_flags))
-        parts = shared.get(key) if shared is not None else None
-        if parts is None:
-            parts = self._outcome_parts(case, result, loc)
-            if shared is not None:
-                shared[key] = parts
+        parts = self._parts(case, result, loc)
         fresh = random_bytes(20)  # the id and the seed
         seed = int.from_bytes(fresh[16:]) >> 1 if seed is None else seed  # 31 bits
         listing = (
@@ -235,6 +227,28 @@ class Triage:
                 accessibility_unknown=item.accessibility_unknown,
             )
         return ref
+
+    def _parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
+        """`_outcome_parts`, built once per outcome and locale: a rule set has few distinct
+        outcomes, and the parts are immutable (a Decision validates its own lists)."""
+        key = (
+            case.need,
+            loc,
+            *case.red_flags,
+            None,
+            result.status,
+            result.winner.id if result.winner else None,
+            result.missing,
+            *(r.id for r in result.fired),
+            None,
+            *(r.id for r in result.blocking),
+        )
+        parts = self._parts_seen.get(key)
+        if parts is None:
+            if len(self._parts_seen) >= PARTS_SEEN:
+                self._parts_seen.clear()
+            parts = self._parts_seen[key] = self._outcome_parts(case, result, loc)
+        return parts
 
     def _outcome_parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
         """What a decision says that follows from its outcome alone (not the seed)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.catalog.model import EMPTY_CATALOG, Catalog, Provider
+from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
@@ -227,10 +228,10 @@ class Service:
         log.info("decision %s %s", decision.decision_id, decision.status)
         return decision
 
-    def _decide(self, raw: Any, locale: Locale | None) -> tuple[Decision, dict[str, Any]]:
+    def _decide(self, raw: Any, locale: Locale | None) -> tuple[Decision, Case]:
         triage = self.current  # one (rules, catalog) pair for the whole request
         case = triage.validate(raw)
-        return triage.decide_case(case, locale=locale), case.model_dump(exclude_none=True)
+        return triage.decide_case(case, locale=locale), case
 
     def contact(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> ContactAnswer:
         """Decide each need of a contact and plan them; every decision is recorded as its own
@@ -239,8 +240,7 @@ class Service:
         triage = self.current
         contact, cases = triage.validate_contact(raw)
         answer = triage.decide_contact(cases, locale=locale)
-        dumped = [c.model_dump(exclude_none=True) for c in cases]
-        self.audit.record_contact(answer, contact.model_dump(exclude_none=True), dumped, key_id)
+        self.audit.record_contact(answer, contact.model_dump(exclude_none=True), cases, key_id)
         log.info(
             "contact %s: decisions %s",
             answer.contact_id,

@@ -12,6 +12,7 @@ from typing import Any
 
 from triage.catalog.exposure import ExposureReport, add_positions, positions
 from triage.catalog.model import Catalog
+from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError, NotFoundError, StorageError
@@ -41,23 +42,23 @@ class InMemoryAuditLog:
         self._feedback: list[Feedback] = []
         self.fail_writes = False  # a test switch: the database is down
 
-    def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
+    def record(self, decision: Decision, case: Case, key_id: str | None) -> None:
         if self.fail_writes:
             raise StorageError("the audit log is unavailable; no decision was given")
         if decision.decision_id in self._decisions:
             raise StorageError("decision ids are unique")
-        self._decisions[decision.decision_id] = StoredDecision(decision, case, now(), key_id)
+        self._decisions[decision.decision_id] = StoredDecision(
+            decision, case.model_dump(exclude_none=True), now(), key_id
+        )
 
-    async def record_async(
-        self, decision: Decision, case: dict[str, Any], key_id: str | None
-    ) -> None:
+    async def record_async(self, decision: Decision, case: Case, key_id: str | None) -> None:
         self.record(decision, case, key_id)
 
     def record_contact(
         self,
         answer: ContactAnswer,
         contact: dict[str, Any],
-        cases: list[dict[str, Any]],
+        cases: list[Case],
         key_id: str | None,
     ) -> None:
         if self.fail_writes:
@@ -68,7 +69,7 @@ class InMemoryAuditLog:
         at = now()
         for decision, case in zip(answer.decisions, cases, strict=True):
             self._decisions[decision.decision_id] = StoredDecision(
-                decision, case, at, key_id, answer.contact_id
+                decision, case.model_dump(exclude_none=True), at, key_id, answer.contact_id
             )
         self._contacts[answer.contact_id] = StoredContact(answer, contact, at, key_id)
 

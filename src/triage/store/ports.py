@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from triage.catalog.exposure import ExposureReport
 from triage.catalog.model import Catalog
+from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.roles import Role
@@ -78,19 +79,17 @@ class WorkerState:
 class AuditLog(Protocol):
     """Append-only: every decision answered to a caller, and feedback on decisions."""
 
-    def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
+    def record(self, decision: Decision, case: Case, key_id: str | None) -> None:
         """Store the decision (and its provider listing), or raise StorageError."""
 
-    async def record_async(
-        self, decision: Decision, case: dict[str, Any], key_id: str | None
-    ) -> None:
+    async def record_async(self, decision: Decision, case: Case, key_id: str | None) -> None:
         """`record` for the event loop: awaits the write without holding a thread."""
 
     def record_contact(
         self,
         answer: ContactAnswer,
         contact: dict[str, Any],
-        cases: list[dict[str, Any]],
+        cases: list[Case],
         key_id: str | None,
     ) -> None:
         """Store the contact and each of its decisions (with the contact's id), all in one

@@ -29,7 +29,7 @@ async def answer(
         raise InvalidCaseError("body", "required")
     decision = await service.decide_async(state["json"], locale=locale, key_id=key.id)
     # the JSON the audit row holds, sent as it is: not validated and encoded a second time
-    return decision.json_text.encode()
+    return decision.json_bytes
 
 
 @router.post(

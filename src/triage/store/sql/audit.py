@@ -16,6 +16,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from triage.catalog.exposure import ExposureReport, Row, positions
+from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
@@ -43,12 +44,27 @@ def _aware(t: datetime) -> datetime:
 
 class Record(NamedTuple):
     """What one request stores, as plain data (a writer process gets it pickled): each
-    decision's JSON as it was answered, with its case; and the contact, if any."""
+    decision's JSON as it was answered, with its case's JSON; and the contact, if any."""
 
-    decisions: list[tuple[str, dict[str, Any]]]
+    decisions: list[tuple[bytes, bytes]]  # UTF-8 JSON: (the decision, its case)
     contact: tuple[str, str, dict[str, Any]] | None  # id, the answer's JSON, the contact given
     key_id: str | None
     created: float  # POSIX time (a datetime takes eight times as long to pickle)
+
+
+def make_record(
+    pairs: list[tuple[Decision, Case]],
+    contact: tuple[ContactAnswer, dict[str, Any]] | None,
+    key_id: str | None,
+) -> Record:
+    given = None
+    if contact is not None:
+        answer, as_given = contact
+        given = (answer.contact_id, answer.model_dump_json(), as_given)
+    texts = [
+        (d.json_bytes, c.__pydantic_serializer__.to_json(c, exclude_none=True)) for d, c in pairs
+    ]
+    return Record(texts, given, key_id, time.time())
 
 
 Writer = Literal["thread", "process"]
@@ -78,19 +94,17 @@ class SqlAuditLog:
     def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self._writer.attach(loop)
 
-    def record(self, decision: Decision, case: dict[str, Any], key_id: str | None) -> None:
+    def record(self, decision: Decision, case: Case, key_id: str | None) -> None:
         self.submit([(decision, case)], None, key_id).wait(RECORD_DEADLINE)
 
-    async def record_async(
-        self, decision: Decision, case: dict[str, Any], key_id: str | None
-    ) -> None:
+    async def record_async(self, decision: Decision, case: Case, key_id: str | None) -> None:
         await self.submit([(decision, case)], None, key_id).wait_async(RECORD_DEADLINE)
 
     def record_contact(
         self,
         answer: ContactAnswer,
         contact: dict[str, Any],
-        cases: list[dict[str, Any]],
+        cases: list[Case],
         key_id: str | None,
     ) -> None:
         pairs = list(zip(answer.decisions, cases, strict=True))
@@ -98,18 +112,15 @@ class SqlAuditLog:
 
     def submit(
         self,
-        pairs: list[tuple[Decision, dict[str, Any]]],
+        pairs: list[tuple[Decision, Case]],
         contact: tuple[ContactAnswer, dict[str, Any]] | None,
         key_id: str | None,
     ) -> Entry:
         """Queue the decisions (and their contact) for the next group commit; the entry's
         `wait` returns once they are stored, or raises StorageError. The rows are built by
-        the writer: the request's thread only hands over the JSON it answered with."""
-        given = None
-        if contact is not None:
-            answer, as_given = contact
-            given = (answer.contact_id, answer.model_dump_json(), as_given)
-        record = Record([(d.json_text, case) for d, case in pairs], given, key_id, time.time())
+        the writer: the request's thread only hands over the JSON it answered with, and
+        its case's."""
+        record = make_record(pairs, contact, key_id)
         commit_by = time.monotonic() + COMMIT_BY.total_seconds() - COMMIT_MARGIN
         return self._writer.submit(Entry(record, commit_by))
 
@@ -147,7 +158,9 @@ class SqlAuditLog:
         """Add one record's rows to `tables`: its contact, decisions and listing positions."""
         at = datetime.fromtimestamp(record.created, UTC)
         created, commit_by = self._stamp(at), self._stamp(at + COMMIT_BY)
-        decisions = [(json.loads(text), text, case) for text, case in record.decisions]
+        decisions = [
+            (json.loads(raw), raw.decode(), case.decode()) for raw, case in record.decisions
+        ]
         contact_id = None
         if record.contact is not None:
             contact_id, answer_json, given = record.contact
@@ -178,7 +191,7 @@ class SqlAuditLog:
                     catalog_version=d["catalog_version"],
                     seed=d["seed"],
                     locale=d["locale"],
-                    case_json=json.dumps(case, ensure_ascii=False),
+                    case_json=case,
                     decision_json=text,
                     contact_id=contact_id,
                 )

@@ -17,9 +17,10 @@ import asyncio
 import contextlib
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from triage.errors import StorageError
@@ -29,6 +30,15 @@ NOT_CONFIRMED = "the audit log did not confirm the write in time"
 TOO_LATE = "the audit log was too busy to write in time"
 
 
+# Guards the hand-over between an entry's writer and its waiter (held for microseconds):
+# one lock for all entries costs less than an Event for each.
+_HANDOVER = threading.Lock()
+SWEEP = 0.05  # seconds between looks at an event loop's waits for ones that ran out
+_WAITS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, list[tuple[float, asyncio.Future[None]]]
+] = weakref.WeakKeyDictionary()
+
+
 @dataclass(eq=False)
 class Entry:
     """One request's record (what the writer's `write` stores; plain data, so that it can be
@@ -36,15 +46,18 @@ class Entry:
 
     record: Any
     commit_by: float  # monotonic time after which the entry must not be written
-    done: threading.Event = field(default_factory=threading.Event)
+    done: bool = False
     error: Exception | None = None
     group: int = -1  # the number of the group that carried it (for tests and logs)
-    waiter: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
+    waiter: threading.Event | tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None
 
     def wait(self, timeout: float) -> None:
         """Block until the entry's group is committed; StorageError if it failed or no
         answer came in time."""
-        if not self.done.wait(timeout):
+        with _HANDOVER:
+            event = None if self.done else threading.Event()
+            self.waiter = event
+        if event is not None and not event.wait(timeout):
             raise StorageError(NOT_CONFIRMED)
         self._raise()
 
@@ -52,15 +65,13 @@ class Entry:
         """`wait` for a coroutine: the event loop is woken when the group is committed (once
         per group, not per entry), so a request holds no thread while it waits."""
         loop = asyncio.get_running_loop()
-        woken: asyncio.Future[None] = loop.create_future()
-        self.waiter = (loop, woken)
-        if self.done.is_set():  # the group finished before the waiter was in place
-            _resolve([woken])
-        timer = loop.call_later(timeout, _expire, woken)  # lighter than asyncio.timeout
-        try:
+        with _HANDOVER:
+            woken = None if self.done else loop.create_future()
+            if woken is not None:
+                self.waiter = (loop, woken)
+        if woken is not None:
+            _watch(loop, loop.time() + timeout, woken)
             await woken
-        finally:
-            timer.cancel()
         self._raise()
 
     def _raise(self) -> None:
@@ -68,9 +79,29 @@ class Entry:
             raise StorageError("the database is unavailable") from self.error
 
 
-def _expire(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_exception(StorageError(NOT_CONFIRMED))
+def _watch(loop: asyncio.AbstractEventLoop, deadline: float, woken: asyncio.Future[None]) -> None:
+    """Refuse the wait if it is not over by `deadline` (loop time, up to SWEEP late); on
+    the loop's thread. One timer per loop looks at all its waits: a timer per request cost
+    more than the rest of its wait."""
+    waits = _WAITS.get(loop)
+    if waits is None:
+        waits = _WAITS[loop] = []
+        loop.call_later(SWEEP, _sweep, loop)
+    waits.append((deadline, woken))
+
+
+def _sweep(loop: asyncio.AbstractEventLoop) -> None:
+    now, kept = loop.time(), []
+    for deadline, woken in _WAITS.pop(loop, []):
+        if woken.done():
+            continue
+        if deadline <= now:
+            woken.set_exception(StorageError(NOT_CONFIRMED))
+        else:
+            kept.append((deadline, woken))
+    if kept:
+        _WAITS[loop] = kept
+        loop.call_later(SWEEP, _sweep, loop)
 
 
 def _resolve(futures: list[asyncio.Future[None]]) -> None:
@@ -146,13 +177,20 @@ class GroupWriter:
 
 
 def settle(entries: list[Entry], error: Exception | None) -> None:
-    """Mark the entries done, then wake each waiting event loop once."""
+    """Mark the entries done, then wake each waiting thread, and each waiting event loop
+    once."""
+    events: list[threading.Event] = []
     by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
-    for entry in entries:
-        entry.error = error
-        entry.done.set()
-        if entry.waiter is not None:
-            by_loop.setdefault(entry.waiter[0], []).append(entry.waiter[1])
+    with _HANDOVER:
+        for entry in entries:
+            entry.error = error
+            entry.done = True
+            if isinstance(entry.waiter, threading.Event):
+                events.append(entry.waiter)
+            elif entry.waiter is not None:
+                by_loop.setdefault(entry.waiter[0], []).append(entry.waiter[1])
+    for event in events:
+        event.set()
     try:
         here = asyncio.get_running_loop()
     except RuntimeError:

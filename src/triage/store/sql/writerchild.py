@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from triage.errors import StorageError
-from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.audit import Record, SqlAuditLog
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import GROUP_MAX, TOO_LATE
 from triage.store.sql.writerproc import READY, frame, frames
@@ -55,7 +55,7 @@ def main() -> None:
         groups += 1
         numbers = [n for n, _ in kept]
         try:
-            audit.write([r for _, r in kept])
+            audit.write([Record(*r) for _, r in kept])
         except Exception as exc:  # every entry of the group learns of it
             _write_all(out, frame((groups, numbers, _said(exc))))
         else:
