@@ -23,6 +23,7 @@ from triage.domain.case import Case
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
+from triage.store.sql import writerproc
 from triage.store.sql.audit import Record, SqlAuditLog, make_record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
@@ -147,11 +148,13 @@ def test_a_killed_writer_is_replaced_and_its_entries_are_stored_once(
 
 
 def test_a_writer_that_stops_reading_gets_entries_refused_at_once(
-    audit: SqlAuditLog, full_triage: Triage
+    audit: SqlAuditLog, full_triage: Triage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """SIGSTOP the writer process: once the pipe is full, `submit` refuses entries
-    (StorageError, a 503) instead of blocking the worker. After SIGCONT, every entry that
-    was accepted is answered, and rows exist exactly for those answered stored."""
+    """SIGSTOP the writer process: once the pipe is full, entries wait in the worker, and
+    beyond BACKLOG_MAX (here 64 KiB) `submit` refuses them (StorageError, a 503) instead of
+    blocking the worker or growing without bound. After SIGCONT, every entry that was
+    accepted is answered, and rows exist exactly for those answered stored."""
+    monkeypatch.setattr(writerproc, "BACKLOG_MAX", 64 << 10)
     todo = pairs(full_triage, 1500)
     pid = writer(audit).pid
     os.kill(pid, signal.SIGSTOP)
@@ -213,3 +216,17 @@ def test_answers_are_read_on_an_attached_event_loop(
         audit.record(d, c, None)
     assert "audit-answers" in [t.name for t in threading.enumerate()]
     assert audit.count() == 40
+
+
+def test_a_burst_larger_than_the_pipe_waits_in_the_worker_and_is_all_stored(
+    audit: SqlAuditLog, db: str, full_triage: Triage
+) -> None:
+    """4,000 entries at once (several times what the pipe holds) while the writer is held
+    on a locked database: none is refused, and every one is stored once the lock is gone."""
+    records = [record(p) for p in pairs(full_triage, 4000)]
+    with Locked(db):
+        entries = [writer(audit).submit(Entry(r, time.monotonic() + 60)) for r in records]
+        assert len(writer(audit)._backlog) > 0  # the pipe was full
+        assert not any(e.done for e in entries)
+    assert [outcome(e) for e in entries] == [True] * 4000
+    assert audit.count() == 4000

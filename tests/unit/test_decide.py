@@ -124,3 +124,24 @@ def test_the_bulk_path_decides_like_one_by_one_with_providers(full_triage: Triag
         one = full_triage.decide_case(case, locale="en", seed=seed)
         assert d.model_dump(exclude={"decision_id"}) == one.model_dump(exclude={"decision_id"})
     assert len({d.decision_id for d in bulk}) == len(bulk)
+
+
+def test_remembered_outcome_parts_never_cross_cases(full_triage: Triage) -> None:
+    """A Triage builds the outcome-only parts of a decision once per outcome, locale and
+    red flags (Triage._parts): after 400 varied cases in three locales, each decision equals
+    the one a Triage that remembers nothing gives the same case."""
+    import random
+
+    from tests.strategies import random_case
+
+    rng = random.Random(11)
+    warm = full_triage.with_catalog(full_triage.catalog)
+    for i in range(400):
+        case = full_triage.validate(random_case(rng, full_triage.rules))
+        locale = ("fi", "sv", "en")[i % 3]
+        seed = rng.randrange(2**31)
+        cold = full_triage.with_catalog(full_triage.catalog)  # nothing remembered yet
+        got = warm.decide_case(case, locale=locale, seed=seed)
+        want = cold.decide_case(case, locale=locale, seed=seed)
+        assert got.model_dump(exclude={"decision_id"}) == want.model_dump(exclude={"decision_id"})
+    assert 0 < len(warm._parts_seen) < 400  # outcomes did repeat, and were remembered

@@ -12,8 +12,9 @@ read on the server's event loop (`attach`), or on a thread where there is no loo
 Frames on both pipes are a 4-byte length and a pickle; the child's first answer says it is
 ready. The promises of the thread writer hold:
 - An entry is finished only by the child's answer for it (stored, or refused with its
-  group), or refused before it was sent (a closed log; a pipe the child no longer empties:
-  the worker is never blocked by its writer).
+  group), or refused before it was sent (a closed log; BACKLOG_MAX waiting for room in a
+  pipe the child no longer empties: the worker is never blocked by its writer, and a
+  burst larger than the pipe waits in the worker).
 - The child ends when its input ends: when the worker exits or is killed, it writes what it
   has read, then exits. A row whose answer died with the worker is allowed; the commit_by
   trigger still refuses any commit after the caller's deadline.
@@ -46,6 +47,9 @@ from triage.store.sql.groupcommit import Entry, settle
 log = logging.getLogger("triage.store")
 HEADER = struct.Struct(">I")
 PIPE_SIZE = 1 << 20  # bytes the pipe to the child holds (Linux's default limit for a user)
+# Bytes waiting for room in the pipe beyond which entries are refused (a child that stopped
+# reading): about 3,000 decisions, a burst of seconds at the worker's pace.
+BACKLOG_MAX = 8 << 20
 START_TIMEOUT = 60  # seconds for a child to say it is ready
 RESTART_PAUSE = 0.2  # seconds between a child's death and the next one's start
 POLL = 0.2  # seconds: how often a reading thread looks whether it is to stop
@@ -81,7 +85,7 @@ class ProcessWriter:
         self._lock = threading.Lock()
         self._pending: dict[int, tuple[Entry, bytes]] = {}
         self._numbers = itertools.count(1)
-        self._backlog = b""  # the end of a frame the pipe had no room for
+        self._backlog = bytearray()  # what the pipe had no room for yet
         self._answers = bytearray()  # what the child said, up to a frame not yet whole
         self._closed = False
         self._groups = 0
@@ -124,7 +128,7 @@ class ProcessWriter:
         with self._lock:
             if self._loop is None and self._thread is None:
                 self._start_thread()
-            refused = self._closed or bool(self._backlog)
+            refused = self._closed or len(self._backlog) > BACKLOG_MAX
             if not refused:
                 self._pending[number] = (entry, data)
                 if self._loop is not None and threading.get_ident() == self._loop_thread:
@@ -166,16 +170,16 @@ class ProcessWriter:
 
     def _send(self, data: bytes) -> None:
         """Write the backlog and `data` without blocking (under the lock); what the pipe
-        has no room for waits in the backlog (written once the child answers again), and
-        entries are refused until it is gone."""
-        data = self._backlog + data
+        has no room for waits in the backlog, written when the child answers again."""
+        backlog = self._backlog
+        backlog += data
         try:
-            sent = os.write(_fd(self._proc.stdin), data) if data else 0
+            sent = os.write(_fd(self._proc.stdin), backlog) if backlog else 0
         except BlockingIOError:
             sent = 0
         except OSError:  # the child is gone: all that is pending is sent to the next one
-            sent = len(data)
-        self._backlog = data[sent:]
+            sent = len(backlog)
+        del backlog[:sent]
 
     def _start(self) -> subprocess.Popen[bytes] | None:
         """A new child, once it has said it is ready; None if it did not."""
@@ -267,7 +271,8 @@ class ProcessWriter:
             if proc is None:
                 continue
             with self._lock:
-                self._proc, self._backlog = proc, b""
+                self._proc = proc
+                self._backlog.clear()
                 self._outbox.clear()  # every pending entry is sent again just below
                 self._answers.clear()
                 self.restarts += 1
