@@ -112,7 +112,7 @@ def list_providers(
         ordered.append(_listed(eligible.pop(chosen.id), "chosen_by_client", client))
     wanted = set(client.languages or ())
     speaking = sorted(i for i, p in eligible.items() if wanted & set(p.languages or ()))
-    others = sorted(i for i in eligible if i not in set(speaking))
+    others = sorted(eligible.keys() - set(speaking))
     groups: tuple[tuple[list[str], Reason], ...] = (
         (speaking, "language_match"),
         (others, "eligible"),
