@@ -12,7 +12,12 @@ and read the answer, so that on a shared machine the server, not the client, is 
 measured.
 
     .venv/bin/python bench/api.py [--requests 2000] [--concurrency 16] [--repeats 5]
-        [--workers 1] [--database sqlite|postgresql] [--client raw|httpx]
+        [--workers 1] [--database sqlite|postgresql] [--client raw|httpx] [--against DIR]
+
+`--against DIR` also serves the `src/` folder DIR of another checkout (its own database),
+and runs its triage and echo endpoints in turn with this one's within each repeat: on a
+noisy machine, two commits are only comparable side by side. Its figures come on a line
+of their own before the CPU line.
 
 PostgreSQL: TRIAGE_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 The last two lines are:
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -170,6 +176,18 @@ def database(kind: str, tmp: str) -> Iterator[str]:
         engine.dispose()
 
 
+@contextmanager
+def server_at(
+    args: argparse.Namespace, env: dict[str, str], processes: list[subprocess.Popen[str]]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A served app on a database of its own, with a key: (its URL, the request headers)."""
+    with tempfile.TemporaryDirectory() as tmp, database(args.database, tmp) as url:
+        env = {**env, "TRIAGE_DATABASE_URL": url, "TRIAGE_BENCH_ECHO": "1"}
+        headers = {"Authorization": f"Bearer {make_key(env, 'integration')}"}
+        with serve(env, workers=args.workers, processes=processes) as base:
+            yield base, headers
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=2000)
@@ -178,30 +196,38 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
+    ap.add_argument("--against", type=Path, default=None, help="another checkout's src/")
     args = ap.parse_args()
     load = run if args.client == "raw" else run_httpx
     results: dict[str, Any] = {name: ([], []) for name in ENDPOINTS}
     # CPU microseconds per request, by endpoint and part, averaged over the repeats
     cpu: dict[str, dict[str, float]] = {name: {} for name in ENDPOINTS}
+    other: dict[str, Any] = {name: ([], []) for name in ("triage", "bare")}
     server: list[subprocess.Popen[str]] = []
-    with tempfile.TemporaryDirectory() as tmp, database(args.database, tmp) as url:
-        env = {"TRIAGE_DATABASE_URL": url, "TRIAGE_BENCH_ECHO": "1"}
-        key = make_key(env, "integration")
-        headers = {"Authorization": f"Bearer {key}"}
-        with serve(env, workers=args.workers, processes=server) as base:
-            for path in ENDPOINTS.values():  # warm-up
-                asyncio.run(load(base, path, headers, 400, args.concurrency))
-            for _ in range(args.repeats):
-                for name, path in ENDPOINTS.items():
-                    before = cpu_seconds(server[0].pid)
+    with contextlib.ExitStack() as stack:
+        base, headers = stack.enter_context(server_at(args, {}, server))
+        there = None
+        if args.against is not None:
+            env = {"PYTHONPATH": str(args.against.resolve())}
+            there = stack.enter_context(server_at(args, env, []))
+        for path in ENDPOINTS.values():  # warm-up
+            asyncio.run(load(base, path, headers, 400, args.concurrency))
+        for _ in range(args.repeats):
+            for name, path in ENDPOINTS.items():
+                before = cpu_seconds(server[0].pid)
+                rate, lat = asyncio.run(load(base, path, headers, args.requests, args.concurrency))
+                results[name][0].append(rate)
+                results[name][1].extend(lat)
+                for part, used in cpu_seconds(server[0].pid).items():
+                    spent = (used - before[part]) * 1e6 / args.requests / args.repeats
+                    cpu[name][part] = cpu[name].get(part, 0.0) + spent
+                if there is not None and name in other:
+                    there_base, there_headers = there
                     rate, lat = asyncio.run(
-                        load(base, path, headers, args.requests, args.concurrency)
+                        load(there_base, path, there_headers, args.requests, args.concurrency)
                     )
-                    results[name][0].append(rate)
-                    results[name][1].extend(lat)
-                    for part, used in cpu_seconds(server[0].pid).items():
-                        spent = (used - before[part]) * 1e6 / args.requests / args.repeats
-                        cpu[name][part] = cpu[name].get(part, 0.0) + spent
+                    other[name][0].append(rate)
+                    other[name][1].extend(lat)
     print(
         f"{args.requests} requests x {args.repeats} repeats at concurrency {args.concurrency}, "
         f"{args.workers} worker(s), {args.database}, {args.client} client; medians of repeats "
@@ -217,6 +243,13 @@ def main() -> None:
     m = statistics.median(results["bare"][0])
     raw = statistics.median(results["raw"][0])
     print(f"  triage / raw echo (no FastAPI router on either side): {n / raw:.2f}")
+    if args.against is not None:
+        n0, m0 = (statistics.median(other[name][0]) for name in ("triage", "bare"))
+        p99_there = pct(other["triage"][1], 0.99)
+        print(
+            f"  against {args.against}: triage {n0:.0f} req/s p99 {p99_there:.1f} ms, "
+            f"bare {m0:.0f} req/s, ratio {n0 / m0:.2f}; triage here / there {n / n0:.2f}"
+        )
     print(
         "  CPU per request (worker processes / audit writer processes / client): "
         + ", ".join(

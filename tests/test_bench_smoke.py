@@ -25,9 +25,17 @@ def test_engine_benchmark_prints_its_last_line() -> None:
 
 
 def test_api_benchmark_prints_its_last_two_lines() -> None:
-    raw, cpu, api, latency = bench_lines("api.py", "--requests", "100", "--repeats", "1")[-4:]
+    """With `--against` (here this same checkout's src/), the other server's figures come
+    on a line of their own, before the CPU line; the last two lines keep their form."""
+    args = ["--requests", "100", "--repeats", "1", "--against", str(ROOT / "src")]
+    raw, against, cpu, api, latency = bench_lines("api.py", *args)[-5:]
     number = r"\d+(\.\d+)?"
     assert re.fullmatch(r"  triage / raw echo \(no FastAPI router on either side\): \d+\.\d\d", raw)
+    assert re.fullmatch(
+        rf"  against {re.escape(str(ROOT / 'src'))}: triage \d+ req/s p99 {number} ms, "
+        r"bare \d+ req/s, ratio \d+\.\d\d; triage here / there \d+\.\d\d",
+        against,
+    ), against
     parts = r"\d+/\d+/\d+ us"
     assert re.fullmatch(
         r"  CPU per request \(worker processes / audit writer processes / client\): "
