@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from triage.rules.model import (
     All,
     Always,
+    AnyOf,
     Compare,
     Condition,
     Known,
@@ -94,24 +95,44 @@ def trace(c: Condition, values: Mapping[str, Value]) -> Trace:
 
 
 def evaluate(c: Condition, values: Mapping[str, Value]) -> Truth:
-    return trace(c, values).truth
+    """`trace(c, values).truth`, without keeping the steps."""
+    if isinstance(c, Compare):
+        if c.fact not in values:
+            return Truth.UNKNOWN
+        return Truth.TRUE if holds(c, values[c.fact]) else Truth.FALSE
+    if isinstance(c, Not):
+        return evaluate(c.item, values).negate()
+    if isinstance(c, All | AnyOf):
+        truths = {evaluate(item, values) for item in c.items}
+        dominant, other = (
+            (Truth.FALSE, Truth.TRUE) if isinstance(c, All) else (Truth.TRUE, Truth.FALSE)
+        )
+        if dominant in truths:
+            return dominant
+        return Truth.UNKNOWN if Truth.UNKNOWN in truths else other
+    return trace(c, values).truth  # always, red flags, known, missing: one step
 
 
 def unknown_facts(c: Condition, values: Mapping[str, Value]) -> list[str]:
     """The unknown facts that keep `c` unknown: answering all of them makes `c` true or false.
 
     Only parts that are themselves unknown are followed, so a fact behind a part that is
-    already false (in an `all`) or true (in an `any`) is not asked for.
+    already false (in an `all`) or true (in an `any`) is not asked for. (The same walk as
+    over `trace`, without building a Trace for every step: it runs for every decision that
+    asks for information.)
     """
     found: dict[str, None] = {}
 
-    def walk(t: Trace) -> None:
-        if t.truth is not Truth.UNKNOWN:
-            return
-        if isinstance(t.condition, Compare):
-            found.setdefault(t.condition.fact, None)
-        for part in t.parts:
-            walk(part)
+    def walk(c: Condition) -> None:  # c is unknown
+        if isinstance(c, Compare):
+            found.setdefault(c.fact, None)
+        elif isinstance(c, Not):
+            walk(c.item)
+        elif isinstance(c, All | AnyOf):
+            for item in c.items:
+                if evaluate(item, values) is Truth.UNKNOWN:
+                    walk(item)
 
-    walk(trace(c, values))
+    if evaluate(c, values) is Truth.UNKNOWN:
+        walk(c)
     return list(found)
