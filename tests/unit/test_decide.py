@@ -145,3 +145,22 @@ def test_remembered_outcome_parts_never_cross_cases(full_triage: Triage) -> None
         want = cold.decide_case(case, locale=locale, seed=seed)
         assert got.model_dump(exclude={"decision_id"}) == want.model_dump(exclude={"decision_id"})
     assert 0 < len(warm._parts_seen) < 400  # outcomes did repeat, and were remembered
+
+
+def test_decision_ids_are_unique_time_ordered_uuids(full_triage: Triage) -> None:
+    """Decision and contact ids are UUIDs of version 7: unique, and in time order across
+    milliseconds (the audit log's indexes grow at their end)."""
+    import time
+    import uuid
+
+    valid = full_triage.validate(case("dental", pain=5))
+    first = [full_triage.decide_case(valid).decision_id for _ in range(200)]
+    time.sleep(0.002)
+    later = full_triage.decide_case(valid).decision_id
+    time.sleep(0.002)
+    contact = full_triage.decide_contact([valid]).contact_id
+    for made in [*first, later, contact]:
+        parsed = uuid.UUID(made)
+        assert str(parsed) == made and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+    assert len(set(first)) == 200
+    assert max(first) < later < contact
