@@ -204,30 +204,31 @@ def main() -> None:
     cpu: dict[str, dict[str, float]] = {name: {} for name in ENDPOINTS}
     other: dict[str, Any] = {name: ([], []) for name in ("triage", "bare")}
     server: list[subprocess.Popen[str]] = []
+
+    def measure(into: dict[str, Any], at: tuple[str, dict[str, str]], name: str) -> None:
+        rate, lat = asyncio.run(
+            load(at[0], ENDPOINTS[name], at[1], args.requests, args.concurrency)
+        )
+        into[name][0].append(rate)
+        into[name][1].extend(lat)
+
     with contextlib.ExitStack() as stack:
-        base, headers = stack.enter_context(server_at(args, {}, server))
+        here = stack.enter_context(server_at(args, {}, server))
         there = None
         if args.against is not None:
             env = {"PYTHONPATH": str(args.against.resolve())}
             there = stack.enter_context(server_at(args, env, []))
         for path in ENDPOINTS.values():  # warm-up
-            asyncio.run(load(base, path, headers, 400, args.concurrency))
+            asyncio.run(load(here[0], path, here[1], 400, args.concurrency))
         for _ in range(args.repeats):
-            for name, path in ENDPOINTS.items():
+            for name in ENDPOINTS:
                 before = cpu_seconds(server[0].pid)
-                rate, lat = asyncio.run(load(base, path, headers, args.requests, args.concurrency))
-                results[name][0].append(rate)
-                results[name][1].extend(lat)
+                measure(results, here, name)
                 for part, used in cpu_seconds(server[0].pid).items():
                     spent = (used - before[part]) * 1e6 / args.requests / args.repeats
                     cpu[name][part] = cpu[name].get(part, 0.0) + spent
                 if there is not None and name in other:
-                    there_base, there_headers = there
-                    rate, lat = asyncio.run(
-                        load(there_base, path, there_headers, args.requests, args.concurrency)
-                    )
-                    other[name][0].append(rate)
-                    other[name][1].extend(lat)
+                    measure(other, there, name)
     print(
         f"{args.requests} requests x {args.repeats} repeats at concurrency {args.concurrency}, "
         f"{args.workers} worker(s), {args.database}, {args.client} client; medians of repeats "

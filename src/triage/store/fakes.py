@@ -33,14 +33,14 @@ def now() -> datetime:
 
 
 class InMemoryAuditLog:
-    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
-        pass
-
     def __init__(self) -> None:
         self._decisions: dict[str, StoredDecision] = {}
         self._contacts: dict[str, StoredContact] = {}
         self._feedback: list[Feedback] = []
         self.fail_writes = False  # a test switch: the database is down
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """Nothing to do: writes here are done before `record` returns."""
 
     def record(self, decision: Decision, case: Case, key_id: str | None) -> None:
         if self.fail_writes:
