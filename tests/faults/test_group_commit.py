@@ -6,7 +6,6 @@ test_database_faults.py)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -24,7 +23,8 @@ from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import audit as audit_module
-from triage.store.sql.audit import Record, SqlAuditLog, make_record
+from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.auditrows import Record, make_record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
 
@@ -38,14 +38,13 @@ def _decisions(triage: Triage, n: int) -> list[tuple[Decision, Case]]:
 
 def broken(record: Record) -> Record:
     """The record with its decision's need taken away: its insert breaks NOT NULL."""
-    ((text, case),) = record.decisions
-    data = json.loads(text)
-    data["need"] = None
-    return record._replace(decisions=[(json.dumps(data).encode(), case)])
+    ((text, case, columns),) = record.decisions
+    no_need = (columns[0], None, *columns[2:])
+    return record._replace(decisions=[(text, case, no_need)])
 
 
 def decision_id(record: Record) -> str:
-    return str(json.loads(record.decisions[0][0])["decision_id"])
+    return record.decisions[0][2][0]
 
 
 @pytest.fixture

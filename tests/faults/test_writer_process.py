@@ -24,7 +24,8 @@ from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import writerproc
-from triage.store.sql.audit import Record, SqlAuditLog, make_record
+from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.auditrows import Record, make_record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import Entry
 from triage.store.sql.writerproc import ProcessWriter
@@ -230,3 +231,22 @@ def test_a_burst_larger_than_the_pipe_waits_in_the_worker_and_is_all_stored(
         assert not any(e.done for e in entries)
     assert [outcome(e) for e in entries] == [True] * 4000
     assert audit.count() == 4000
+
+
+def test_closing_with_a_backlog_sends_it_to_the_writer_first(
+    audit: SqlAuditLog, db: str, full_triage: Triage
+) -> None:
+    """The log is closed while a burst larger than the pipe waits in the worker for the
+    writer (held on a locked database): what waited is sent before the writer's input is
+    closed, and every entry is stored."""
+    records = [record(p) for p in pairs(full_triage, 3000)]
+    with Locked(db):
+        entries = [writer(audit).submit(Entry(r, time.monotonic() + 60)) for r in records]
+        assert len(writer(audit)._backlog) > 0
+        closing = threading.Thread(target=audit.close)
+        closing.start()
+        time.sleep(0.3)
+    closing.join(60)
+    assert not closing.is_alive()
+    assert [outcome(e) for e in entries] == [True] * 3000
+    assert audit.count() == 3000

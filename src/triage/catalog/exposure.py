@@ -8,6 +8,7 @@ within each tie group would give. Tie groups are the runs of equal `reason` in a
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections import defaultdict
@@ -71,31 +72,36 @@ class Position:
     expected_exposure: float
 
 
-def positions(shown: Shown, ownership: Mapping[str, str]) -> list[Position]:
-    """The positions of one listing; tie groups are the runs of equal reason."""
-    out: list[Position] = []
+Place = tuple[int, int, float, float, float]  # rank, first, and the three shares of Position
+
+
+@functools.lru_cache(maxsize=1024)
+def places(reasons: tuple[str, ...]) -> tuple[Place, ...]:
+    """Each place of a listing whose providers were shown for `reasons`: what its positions
+    owe to the order alone (who is where does not change them). Tie groups are the runs of
+    equal reason."""
+    out: list[Place] = []
     start = 0
-    while start < len(shown):
+    while start < len(reasons):
         end = start
-        while end < len(shown) and shown[end][1] == shown[start][1]:
+        while end < len(reasons) and reasons[end] == reasons[start]:
             end += 1
         size = end - start
         mean_weight = sum(weight(r + 1) for r in range(start, end)) / size
         for rank in range(start + 1, end + 1):
-            pid = shown[rank - 1][0]
-            out.append(
-                Position(
-                    provider_id=pid,
-                    ownership=ownership.get(pid, "unknown"),
-                    rank=rank,
-                    first=int(rank == 1),
-                    expected_first=1 / size if start == 0 else 0.0,
-                    exposure=weight(rank),
-                    expected_exposure=mean_weight,
-                )
-            )
+            expected_first = 1 / size if start == 0 else 0.0
+            out.append((rank, int(rank == 1), expected_first, weight(rank), mean_weight))
         start = end
-    return out
+    return tuple(out)
+
+
+def positions(shown: Shown, ownership: Mapping[str, str]) -> list[Position]:
+    """The positions of one listing."""
+    at = places(tuple(reason for _, reason in shown))
+    return [
+        Position(pid, ownership.get(pid, "unknown"), *place)
+        for (pid, _), place in zip(shown, at, strict=True)
+    ]
 
 
 def add_positions(report: ExposureReport, listed: Iterable[Position]) -> None:

@@ -9,17 +9,19 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, NamedTuple, cast
+from itertools import chain
+from typing import Any, Literal, cast
 
 from sqlalchemy import Engine, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from triage.catalog.exposure import ExposureReport, Row, positions
+from triage.catalog.exposure import ExposureReport, Row
 from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
+from triage.store.sql.auditrows import Record, insert_sql, make_record, rows
 from triage.store.sql.db import storage_errors
 from triage.store.sql.groupcommit import Entry, GroupWriter
 from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
@@ -40,31 +42,6 @@ def _now() -> datetime:
 
 def _aware(t: datetime) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
-
-
-class Record(NamedTuple):
-    """What one request stores, as plain data (a writer process gets it pickled): each
-    decision's JSON as it was answered, with its case's JSON; and the contact, if any."""
-
-    decisions: list[tuple[bytes, bytes]]  # UTF-8 JSON: (the decision, its case)
-    contact: tuple[str, str, dict[str, Any]] | None  # id, the answer's JSON, the contact given
-    key_id: str | None
-    created: float  # POSIX time (a datetime takes eight times as long to pickle)
-
-
-def make_record(
-    pairs: list[tuple[Decision, Case]],
-    contact: tuple[ContactAnswer, dict[str, Any]] | None,
-    key_id: str | None,
-) -> Record:
-    given = None
-    if contact is not None:
-        answer, as_given = contact
-        given = (answer.contact_id, answer.model_dump_json(), as_given)
-    texts = [
-        (d.json_bytes, c.__pydantic_serializer__.to_json(c, exclude_none=True)) for d, c in pairs
-    ]
-    return Record(texts, given, key_id, time.time())
 
 
 Writer = Literal["thread", "process"]
@@ -126,82 +103,17 @@ class SqlAuditLog:
 
     @storage_errors(attempts=RECORD_ATTEMPTS, deadline=RECORD_DEADLINE)
     def write(self, group: Sequence[Record]) -> None:
-        """One transaction for a group's decisions, listings and contacts. Idempotent: a
-        retry after a commit whose answer was lost finds the rows there."""
-        tables: dict[str, list[dict[str, Any]]] = {"contact": [], "decision": [], "listing": []}
-        for record in group:
-            self._rows(record, tables)
-        with self._write_lock, self._engine.begin() as conn:
-            for table, rows in tables.items():
-                for start in range(0, len(rows), ROWS_PER_INSERT):
-                    sql, params = self._insert(table, rows[start : start + ROWS_PER_INSERT])
-                    conn.exec_driver_sql(sql, params)
-
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> tuple[str, tuple[Any, ...]]:
-        """One INSERT ... VALUES (...), (...) ON CONFLICT DO NOTHING for all the rows, in
-        the driver's own parameter style: one database call per table, not one per row."""
-        names = list(rows[0])
+        """One transaction for a group's decisions, listings and contacts, one INSERT per
+        table (of at most ROWS_PER_INSERT rows). Idempotent: a retry after a commit whose
+        answer was lost finds the rows there."""
+        tables = rows(group, COMMIT_BY, self._sqlite)
         mark = "?" if self._sqlite else "%s"
-        values = f"({', '.join([mark] * len(names))})"
-        sql = (
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-            f"{', '.join([values] * len(rows))} ON CONFLICT DO NOTHING"
-        )
-        return sql, tuple(row[name] for row in rows for name in names)
-
-    def _stamp(self, t: datetime) -> object:
-        """A time as the driver takes it: SQLite gets the text SQLAlchemy writes there (its
-        driver's own form differs); PostgreSQL's driver takes the datetime."""
-        return f"{t:%Y-%m-%d %H:%M:%S.%f}" if self._sqlite else t
-
-    def _rows(self, record: Record, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """Add one record's rows to `tables`: its contact, decisions and listing positions."""
-        at = datetime.fromtimestamp(record.created, UTC)
-        created, commit_by = self._stamp(at), self._stamp(at + COMMIT_BY)
-        decisions = [
-            (json.loads(raw), raw.decode(), case.decode()) for raw, case in record.decisions
-        ]
-        contact_id = None
-        if record.contact is not None:
-            contact_id, answer_json, given = record.contact
-            first = decisions[0][0]
-            tables["contact"].append(
-                dict(
-                    id=contact_id,
-                    created_at=created,
-                    key_id=record.key_id,
-                    rules_version=first["rules_version"],
-                    catalog_version=first["catalog_version"],
-                    contact_json=json.dumps(given, ensure_ascii=False),
-                    answer_json=answer_json,
-                )
-            )
-        for d, text, case in decisions:
-            tables["decision"].append(
-                dict(
-                    commit_by=commit_by,
-                    id=d["decision_id"],
-                    created_at=created,
-                    key_id=record.key_id,
-                    need=d["need"],
-                    status=d["status"],
-                    service=d["service"]["code"] if d["service"] else None,
-                    urgency=d["urgency"],
-                    rules_version=d["rules_version"],
-                    catalog_version=d["catalog_version"],
-                    seed=d["seed"],
-                    locale=d["locale"],
-                    case_json=case,
-                    decision_json=text,
-                    contact_id=contact_id,
-                )
-            )
-            shown = [(p["id"], p["reason"]) for p in d["providers"]]
-            owners = {p["id"]: p["ownership"] for p in d["providers"]}
-            tables["listing"].extend(
-                {"decision_id": d["decision_id"], "created_at": created, **vars(p)}
-                for p in positions(shown, owners)
-            )
+        with self._write_lock, self._engine.begin() as conn:
+            for table, all_rows in tables.items():
+                for start in range(0, len(all_rows), ROWS_PER_INSERT):
+                    part = all_rows[start : start + ROWS_PER_INSERT]
+                    sql = insert_sql(table, len(part), mark)
+                    conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
 
     @storage_errors()
     def get_contact(self, contact_id: str) -> StoredContact | None:

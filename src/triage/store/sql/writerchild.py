@@ -13,7 +13,8 @@ import time
 from typing import Any
 
 from triage.errors import StorageError
-from triage.store.sql.audit import Record, SqlAuditLog
+from triage.store.sql.audit import SqlAuditLog
+from triage.store.sql.auditrows import Record
 from triage.store.sql.db import make_engine
 from triage.store.sql.groupcommit import GROUP_MAX, TOO_LATE
 from triage.store.sql.writerproc import READY, frame, frames

@@ -48,8 +48,9 @@ log = logging.getLogger("triage.store")
 HEADER = struct.Struct(">I")
 PIPE_SIZE = 1 << 20  # bytes the pipe to the child holds (Linux's default limit for a user)
 # Bytes waiting for room in the pipe beyond which entries are refused (a child that stopped
-# reading): about 3,000 decisions, a burst of seconds at the worker's pace.
-BACKLOG_MAX = 8 << 20
+# reading): 6,000-16,000 decisions (a record is 1.0-2.5 KB down the pipe for the sample
+# cases), a burst of seconds at the worker's pace.
+BACKLOG_MAX = 16 << 20
 START_TIMEOUT = 60  # seconds for a child to say it is ready
 RESTART_PAUSE = 0.2  # seconds between a child's death and the next one's start
 POLL = 0.2  # seconds: how often a reading thread looks whether it is to stop
@@ -151,6 +152,7 @@ class ProcessWriter:
             if self._loop is None and self._thread is None:
                 self._start_thread()
             thread = self._thread
+        self._drain(time.monotonic() + timeout)
         with contextlib.suppress(OSError):
             self._proc.stdin.close()  # type: ignore[union-attr]
         if thread is not None:
@@ -161,6 +163,16 @@ class ProcessWriter:
             left = [entry for entry, _ in self._pending.values()]
             self._pending.clear()
         settle(left, StorageError(WENT_AWAY))
+
+    def _drain(self, deadline: float) -> None:
+        """Send the backlog to the child before its input is closed (it waits for room in
+        the pipe while the child is busy), until `deadline`."""
+        while time.monotonic() < deadline:
+            with self._lock:
+                self._send(b"")
+                if not self._backlog:
+                    return
+            select.select([], [_fd(self._proc.stdin)], [], POLL)
 
     def _flush(self) -> None:
         with self._lock:
@@ -177,8 +189,8 @@ class ProcessWriter:
             sent = os.write(_fd(self._proc.stdin), backlog) if backlog else 0
         except BlockingIOError:
             sent = 0
-        except OSError:  # the child is gone: all that is pending is sent to the next one
-            sent = len(backlog)
+        except (OSError, ValueError):  # the child is gone (or its input closed): all that is
+            sent = len(backlog)  # pending is sent to the next one, or refused on closing
         del backlog[:sent]
 
     def _start(self) -> subprocess.Popen[bytes] | None:
