@@ -17,7 +17,8 @@ measured.
 `--against DIR` also serves the `src/` folder DIR of another checkout (its own database),
 and runs its triage and echo endpoints in turn with this one's within each repeat: on a
 noisy machine, two commits are only comparable side by side. Its figures come on a line
-of their own before the CPU line.
+of their own before the CPU line, with the CPU time both servers (workers and audit
+writers) spent per triage request: less sensitive to the machine's noise than the rates.
 
 PostgreSQL: TRIAGE_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 The last two lines are:
@@ -204,31 +205,41 @@ def main() -> None:
     cpu: dict[str, dict[str, float]] = {name: {} for name in ENDPOINTS}
     other: dict[str, Any] = {name: ([], []) for name in ("triage", "bare")}
     server: list[subprocess.Popen[str]] = []
+    server_there: list[subprocess.Popen[str]] = []
+    # the servers' CPU (workers and audit writers) per triage request, here and there
+    triage_cpu: dict[str, float] = {"here": 0.0, "there": 0.0}
 
-    def measure(into: dict[str, Any], at: tuple[str, dict[str, str]], name: str) -> None:
+    def measure(
+        into: dict[str, Any], at: tuple[str, dict[str, str]], name: str, root: int
+    ) -> dict[str, float]:
+        """One run of `name`; the CPU microseconds per request of its server's parts."""
+        before = cpu_seconds(root)
         rate, lat = asyncio.run(
             load(at[0], ENDPOINTS[name], at[1], args.requests, args.concurrency)
         )
         into[name][0].append(rate)
         into[name][1].extend(lat)
+        after = cpu_seconds(root)
+        return {part: (after[part] - before[part]) * 1e6 / args.requests for part in after}
 
     with contextlib.ExitStack() as stack:
         here = stack.enter_context(server_at(args, {}, server))
         there = None
         if args.against is not None:
             env = {"PYTHONPATH": str(args.against.resolve())}
-            there = stack.enter_context(server_at(args, env, []))
+            there = stack.enter_context(server_at(args, env, server_there))
         for path in ENDPOINTS.values():  # warm-up
             asyncio.run(load(here[0], path, here[1], 400, args.concurrency))
         for _ in range(args.repeats):
             for name in ENDPOINTS:
-                before = cpu_seconds(server[0].pid)
-                measure(results, here, name)
-                for part, used in cpu_seconds(server[0].pid).items():
-                    spent = (used - before[part]) * 1e6 / args.requests / args.repeats
-                    cpu[name][part] = cpu[name].get(part, 0.0) + spent
+                used = {"here": measure(results, here, name, server[0].pid)}
+                for part, spent in used["here"].items():
+                    cpu[name][part] = cpu[name].get(part, 0.0) + spent / args.repeats
                 if there is not None and name in other:
-                    measure(other, there, name)
+                    used["there"] = measure(other, there, name, server_there[0].pid)
+                for side, parts in used.items() if name == "triage" else ():
+                    server_part = parts["workers"] + parts["audit writers"]
+                    triage_cpu[side] += server_part / args.repeats
     print(
         f"{args.requests} requests x {args.repeats} repeats at concurrency {args.concurrency}, "
         f"{args.workers} worker(s), {args.database}, {args.client} client; medians of repeats "
@@ -249,7 +260,9 @@ def main() -> None:
         p99_there = pct(other["triage"][1], 0.99)
         print(
             f"  against {args.against}: triage {n0:.0f} req/s p99 {p99_there:.1f} ms, "
-            f"bare {m0:.0f} req/s, ratio {n0 / m0:.2f}; triage here / there {n / n0:.2f}"
+            f"bare {m0:.0f} req/s, ratio {n0 / m0:.2f}; triage here / there {n / n0:.2f}; "
+            f"server CPU per triage request here / there {triage_cpu['here']:.0f} / "
+            f"{triage_cpu['there']:.0f} us"
         )
     print(
         "  CPU per request (worker processes / audit writer processes / client): "

@@ -33,7 +33,8 @@ def test_api_benchmark_prints_its_last_two_lines() -> None:
     assert re.fullmatch(r"  triage / raw echo \(no FastAPI router on either side\): \d+\.\d\d", raw)
     assert re.fullmatch(
         rf"  against {re.escape(str(ROOT / 'src'))}: triage \d+ req/s p99 {number} ms, "
-        r"bare \d+ req/s, ratio \d+\.\d\d; triage here / there \d+\.\d\d",
+        r"bare \d+ req/s, ratio \d+\.\d\d; triage here / there \d+\.\d\d; "
+        r"server CPU per triage request here / there \d+ / \d+ us",
         against,
     ), against
     parts = r"\d+/\d+/\d+ us"
