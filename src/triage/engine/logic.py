@@ -75,23 +75,21 @@ def trace(c: Condition, values: Mapping[str, Value]) -> Trace:
         truth = Truth.TRUE if present == isinstance(c, Known) else Truth.FALSE
         return Trace(c, truth, value=values.get(c.fact))
     if isinstance(c, Compare):
-        if c.fact not in values:
-            return Trace(c, Truth.UNKNOWN)
-        v = values[c.fact]
-        return Trace(c, Truth.TRUE if holds(c, v) else Truth.FALSE, value=v)
+        return Trace(c, evaluate(c, values), value=values.get(c.fact))
     if isinstance(c, Not):
         inner = trace(c.item, values)
         return Trace(c, inner.truth.negate(), (inner,))
     parts = tuple(trace(item, values) for item in c.items)
-    truths = {p.truth for p in parts}
+    return Trace(c, _combined(c, {p.truth for p in parts}), parts)
+
+
+def _combined(c: All | AnyOf, truths: set[Truth]) -> Truth:
+    """An `all` or `any` over its parts' truths: false (true) once one part is, else
+    unknown while one part is, else true (false)."""
     dominant, other = (Truth.FALSE, Truth.TRUE) if isinstance(c, All) else (Truth.TRUE, Truth.FALSE)
     if dominant in truths:
-        truth = dominant
-    elif Truth.UNKNOWN in truths:
-        truth = Truth.UNKNOWN
-    else:
-        truth = other
-    return Trace(c, truth, parts)
+        return dominant
+    return Truth.UNKNOWN if Truth.UNKNOWN in truths else other
 
 
 def evaluate(c: Condition, values: Mapping[str, Value]) -> Truth:
@@ -103,13 +101,7 @@ def evaluate(c: Condition, values: Mapping[str, Value]) -> Truth:
     if isinstance(c, Not):
         return evaluate(c.item, values).negate()
     if isinstance(c, All | AnyOf):
-        truths = {evaluate(item, values) for item in c.items}
-        dominant, other = (
-            (Truth.FALSE, Truth.TRUE) if isinstance(c, All) else (Truth.TRUE, Truth.FALSE)
-        )
-        if dominant in truths:
-            return dominant
-        return Truth.UNKNOWN if Truth.UNKNOWN in truths else other
+        return _combined(c, {evaluate(item, values) for item in c.items})
     return trace(c, values).truth  # always, red flags, known, missing: one step
 
 
