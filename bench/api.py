@@ -48,7 +48,13 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.http.server import SAMPLE_CASES, make_key, processes, serve  # noqa: E402
+from tests.http.server import (  # noqa: E402
+    SAMPLE_CASES,
+    SAMPLE_CASES_V2,
+    make_key,
+    processes,
+    serve,
+)
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # "bare" is the judge's baseline: a JSON echo through FastAPI's router, as any route of the
@@ -72,12 +78,17 @@ async def _call(
 
 
 async def run(
-    base: str, path: str, headers: dict[str, str], requests: int, concurrency: int
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    requests: int,
+    concurrency: int,
+    cases: list[dict[str, object]] = SAMPLE_CASES,
 ) -> tuple[float, list[float]]:
     """Send `requests` POSTs from `concurrency` callers; (requests per second, latencies)."""
     url = urlsplit(base)
     extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    bodies = [json.dumps(c).encode() for c in SAMPLE_CASES]
+    bodies = [json.dumps(c).encode() for c in cases]
     requests_bytes = [
         (
             f"POST {path} HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Type: application/json\r\n"
@@ -107,7 +118,12 @@ async def run(
 
 
 async def run_httpx(
-    base: str, path: str, headers: dict[str, str], requests: int, concurrency: int
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    requests: int,
+    concurrency: int,
+    cases: list[dict[str, object]] = SAMPLE_CASES,
 ) -> tuple[float, list[float]]:
     """The same load from httpx's AsyncClient (the client of earlier measurements: it
     takes more of the machine than the server's bare endpoint does)."""
@@ -123,7 +139,7 @@ async def run_httpx(
         async def caller() -> None:
             for i in counter:
                 t0 = time.perf_counter()
-                r = await client.post(path, json=SAMPLE_CASES[i % len(SAMPLE_CASES)])
+                r = await client.post(path, json=cases[i % len(cases)])
                 latencies.append(time.perf_counter() - t0)
                 if r.status_code != 200:
                     raise RuntimeError(f"{path}: {r.status_code} {r.text[:300]}")
@@ -209,13 +225,19 @@ def main() -> None:
     # the servers' CPU (workers and audit writers) per triage request, here and there
     triage_cpu: dict[str, float] = {"here": 0.0, "there": 0.0}
 
+    # a checkout from before routing policy 3 serves its own rules, catalog and v2 cases
+    old_rules = args.against.resolve().parent / "rules" if args.against else None
+    v2_there = old_rules is not None and "policy: 3" not in (old_rules / "common.yaml").read_text()
+    cases_there = SAMPLE_CASES_V2 if v2_there else SAMPLE_CASES
+
     def measure(
         into: dict[str, Any], at: tuple[str, dict[str, str]], name: str, root: int
     ) -> dict[str, float]:
         """One run of `name`; the CPU microseconds per request of its server's parts."""
         before = cpu_seconds(root)
+        cases = cases_there if into is other else SAMPLE_CASES
         rate, lat = asyncio.run(
-            load(at[0], ENDPOINTS[name], at[1], args.requests, args.concurrency)
+            load(at[0], ENDPOINTS[name], at[1], args.requests, args.concurrency, cases)
         )
         into[name][0].append(rate)
         into[name][1].extend(lat)
@@ -227,6 +249,9 @@ def main() -> None:
         there = None
         if args.against is not None:
             env = {"PYTHONPATH": str(args.against.resolve())}
+            if v2_there and old_rules is not None:
+                env["TRIAGE_RULES_DIR"] = str(old_rules)
+                env["TRIAGE_CATALOG_FILE"] = str(old_rules.parent / "catalog" / "sample.yaml")
             there = stack.enter_context(server_at(args, env, server_there))
         for path in ENDPOINTS.values():  # warm-up
             asyncio.run(load(here[0], path, here[1], 400, args.concurrency))

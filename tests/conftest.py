@@ -34,6 +34,20 @@ def python_triage(rules: RuleSet) -> Triage:
     return Triage(rules=rules, evaluator=PythonEvaluator(rules))
 
 
+RULES_V2_DIR = ROOT / "tests" / "fixtures" / "rules_v2"  # the rules shipped before policy 3
+
+
+@pytest.fixture(scope="session")
+def rules_v2() -> RuleSet:
+    """The last rule set of routing policy v2: still served and replayed exactly (S0)."""
+    return load_checked_rules(RULES_V2_DIR)
+
+
+@pytest.fixture(scope="session")
+def python_triage_v2(rules_v2: RuleSet) -> Triage:
+    return Triage(rules=rules_v2, evaluator=PythonEvaluator(rules_v2))
+
+
 @pytest.fixture
 def rules_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped rules, for tests that break them."""

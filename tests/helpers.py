@@ -8,6 +8,16 @@ from triage.catalog.listing import Listing, Seeker, list_providers
 from triage.catalog.model import Catalog
 from triage.domain.case import Client
 
+# A dental case that routing policy 3 decides: dental_booking / within_3_days (worked
+# example DN2), red flags screened. Tests about something other than the policy use it.
+DENTAL_FACTS: dict[str, object] = {
+    "request": "acute",
+    "pain": 5,
+    "swelling": False,
+    "trauma": False,
+    "bleeding_after_extraction": False,
+}
+
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")

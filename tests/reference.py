@@ -2,7 +2,12 @@
 from `triage.engine.logic` and `triage.engine.policy`, over the same parsed rules. Used as
 the differential oracle for the durable_rules engine and as the benchmark's baseline.
 
-Unknown is None; a condition evaluates to True, False or None (Kleene logic).
+Unknown is None; a condition evaluates to True, False or None (Kleene logic). Policy 3
+(docs/policy.md, "Deciding a case") is followed step by step: a fact answered "not_known"
+is unknown like an absent one; a rule unknown only through such facts is precautionary
+(a candidate), one unknown through an absent fact is blocking; unscreened red flags hold
+back every decision but an emergency. With policy 2 nothing is "not_known" and every case
+counts as screened, which is the v2 policy.
 """
 
 from __future__ import annotations
@@ -82,36 +87,70 @@ class RefDecision:
     urgency: str | None
     winning_rule: str | None
     missing: tuple[str, ...]
+    precautionary: tuple[str, ...] = ()
 
 
-def values_of(rules: RuleSet, case: Mapping[str, Any]) -> dict[str, Any]:
+NOT_KNOWN = "not_known"
+
+
+def values_of(rules: RuleSet, case: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """The known values (answers, defaults, client fields, red-flag count) and the facts
+    answered "not_known"."""
     need = rules.needs[case["need"]]
     v: dict[str, Any] = {}
+    nk: set[str] = set()
     for code, fact in need.facts.items():
-        if code in case.get("facts", {}):
-            v[code] = case["facts"][code]
+        given = case.get("facts", {})
+        if code in given and given[code] == NOT_KNOWN and rules.policy >= 3:
+            nk.add(code)
+        elif code in given:
+            v[code] = given[code]
         elif fact.default is not None:
             v[code] = fact.default
-    v["client.age"] = case["client"]["age"]
-    v["client.municipality"] = case["client"]["municipality"]
-    v["red_flag_count"] = len(case.get("red_flags", []))
-    return v
+    client = case.get("client") or {}
+    for key in ("age", "municipality"):
+        if key in client:
+            v[f"client.{key}"] = client[key]
+    v["red_flag_count"] = len(case.get("red_flags") or [])
+    return v, nk
 
 
 def reference_decide(rules: RuleSet, case: Mapping[str, Any]) -> RefDecision:
     """Decide a *valid* case dict by the policy's semantics."""
-    v = values_of(rules, case)
+    v, nk = values_of(rules, case)
+    screened = rules.policy < 3 or "red_flags" in case
     every = list(rules.common_rules) + list(rules.needs[case["need"]].rules)
     truth = {r.id: kleene(r.when, v) for r in every}
-    true_rules = [r for r in every if truth[r.id] is True]
-    best = max((r.priority for r in true_rules), default=None)
-    blockers = [r for r in every if truth[r.id] is None and (best is None or r.priority > best)]
+    waits: dict[str, list[str]] = {}
+    for r in every:
+        if truth[r.id] is None:
+            waits[r.id] = []
+            needed(r.when, v, waits[r.id])
+    cautious = {rid for rid, facts in waits.items() if all(f in nk for f in facts)}
+    candidates = [r for r in every if truth[r.id] is True or r.id in cautious]
+    top = max((r.priority for r in candidates), default=None)
+    blockers = [
+        r
+        for r in every
+        if r.id in waits and r.id not in cautious and (top is None or r.priority > top)
+    ]
+    prefix = () if screened else ("red_flags",)
     if blockers:
         missing: list[str] = []
-        for r in sorted(blockers, key=lambda r: -r.priority):
-            needed(r.when, v, missing)
-        return RefDecision("needs_information", None, None, None, tuple(missing))
-    if best is None:
-        return RefDecision("needs_information", None, None, None, ())
-    winner = next(r for r in every if truth[r.id] is True and r.priority == best)
-    return RefDecision("decided", winner.service, winner.urgency, winner.id, ())
+        for r in sorted(blockers, key=lambda r: -r.priority):  # stable: file order
+            missing += [f for f in waits[r.id] if f not in nk and f not in missing]
+        return RefDecision("needs_information", None, None, None, prefix + tuple(missing))
+    if top is None:
+        return RefDecision("needs_information", None, None, None, prefix)
+    at_top = [r for r in candidates if r.priority == top]
+    true_at_top = [r for r in at_top if truth[r.id] is True]
+    assumed: list[str] = []
+    if true_at_top:
+        winner = true_at_top[0]
+    else:
+        winner = at_top[0]
+        for r in at_top:
+            assumed += [f for f in waits[r.id] if f not in assumed]
+    if not screened and winner.urgency != "emergency":
+        return RefDecision("needs_information", None, None, None, prefix)
+    return RefDecision("decided", winner.service, winner.urgency, winner.id, (), tuple(assumed))

@@ -1,4 +1,7 @@
-"""Hypothesis strategies for valid cases of the shipped rules, boundaries included."""
+"""Hypothesis strategies for valid cases of the shipped rules, boundaries included.
+
+Under policy 3 each fact is drawn independently absent, answered or (where it accepts it)
+"not_known"; red flags absent (not screened), none, or some; and a time of contact."""
 
 from __future__ import annotations
 
@@ -11,6 +14,18 @@ from triage.engine.analysis import representative_values
 from triage.rules.model import Fact, RuleSet
 
 MUNICIPALITIES = ["179", "077", "892", "182"]
+NOT_KNOWN = "not_known"
+# Times of contact around the calendar's edges: a Friday afternoon, a night, Easter,
+# Midsummer Eve, Christmas, the change to summer time, and UTC.
+CONTACT_TIMES = [
+    "2026-03-13T15:55:00+02:00",
+    "2026-03-13T23:30:00+02:00",
+    "2026-04-01T12:00:00+03:00",
+    "2026-06-18T09:00:00+03:00",
+    "2026-12-23T16:30:00+02:00",
+    "2026-03-28T23:59:59+02:00",
+    "2026-07-01T09:00:00Z",
+]
 
 
 def fact_values(fact: Fact, rules: RuleSet, need: str) -> st.SearchStrategy[Any]:
@@ -36,8 +51,11 @@ def cases(
     need = need or draw(st.sampled_from(sorted(rules.needs)))
     facts: dict[str, Any] = {}
     for code, fact in rules.needs[need].facts.items():
-        if draw(st.booleans()):
+        state = draw(st.sampled_from(("absent", "answered", "not_known")))
+        if state == "answered":
             facts[code] = draw(fact_values(fact, rules, need))
+        elif state == "not_known" and fact.accepts_not_known:
+            facts[code] = NOT_KNOWN
     flags = (
         draw(st.lists(st.sampled_from(sorted(rules.red_flags)), max_size=2, unique=True))
         if red_flags and draw(st.integers(0, 4)) == 0
@@ -48,8 +66,9 @@ def cases(
         "need": need,
         "client": {"age": age, "municipality": draw(st.sampled_from(MUNICIPALITIES))},
         "facts": facts,
+        "contact_time": draw(st.sampled_from(CONTACT_TIMES)),
     }
-    if flags:
+    if flags or draw(st.integers(0, 3)):  # absent now and then: not screened
         case["red_flags"] = flags
     return case
 
@@ -62,7 +81,9 @@ def random_case(rng: random.Random, rules: RuleSet, known: float = 0.5) -> dict[
     for code, fact in rules.needs[need].facts.items():
         if rng.random() < 1 - known:
             continue
-        if fact.type == "bool":
+        if known < 1 and fact.accepts_not_known and rng.random() < 0.1:
+            facts[code] = NOT_KNOWN
+        elif fact.type == "bool":
             facts[code] = rng.random() < 0.5
         elif fact.type == "enum":
             facts[code] = rng.choice(fact.values)
@@ -72,9 +93,13 @@ def random_case(rng: random.Random, rules: RuleSet, known: float = 0.5) -> dict[
         "need": need,
         "client": {"age": rng.randint(0, 120), "municipality": rng.choice(MUNICIPALITIES)},
         "facts": facts,
+        "contact_time": rng.choice(CONTACT_TIMES),
     }
-    if rng.random() < 0.05:
+    chance = rng.random()
+    if chance < 0.05:
         case["red_flags"] = [rng.choice(sorted(rules.red_flags))]
+    elif chance < 0.9 or known == 1.0:
+        case["red_flags"] = []
     return case
 
 
@@ -88,7 +113,11 @@ def contacts(draw: st.DrawFn, rules: RuleSet, red_flags: bool = True) -> dict[st
     items = []
     for case in drawn:
         item: dict[str, Any] = {"need": case["need"], "facts": case["facts"]}
-        if case.get("red_flags"):
+        if "red_flags" in case:
             item["red_flags"] = case["red_flags"]
         items.append(item)
-    return {"client": drawn[0]["client"], "needs": items}
+    client = dict(drawn[0]["client"])
+    consent = draw(st.sampled_from([None, True, False]))
+    if consent is not None:
+        client["consent_to_share"] = consent
+    return {"client": client, "needs": items, "contact_time": drawn[0]["contact_time"]}

@@ -44,12 +44,12 @@ def test_decide_one_case_prints_one_decision() -> None:
 
 
 def test_decide_json_lines_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
-    good = {"need": "dental", "client": {"age": 34, "municipality": "179"}, "facts": {"pain": 5}}
+    good = json.loads((ROOT / "examples" / "case.json").read_text())
     lines = [
         json.dumps(good),
         "{not json",
         "",
-        json.dumps({**good, "facts": {"pain": 99}}),
+        json.dumps({**good, "facts": {**good["facts"], "pain": 99}}),
         json.dumps({**good, "need": "chronic_care", "facts": {"symptoms_worsening": True}}),
     ]
     f = tmp_path / "cases.jsonl"
@@ -73,6 +73,7 @@ def test_decide_reads_stdin() -> None:
         "need": "non_medical",
         "client": {"age": 40, "municipality": "077"},
         "facts": {"topic": "loneliness"},
+        "red_flags": [],
     }
     code, out, _ = run("decide", "-", input=json.dumps(case))
     assert code == 0 and json.loads(out)["service"]["code"] == "third_sector_activities"
@@ -98,7 +99,9 @@ def test_test_command_shows_diff_and_unexercised_rules(tmp_path: Path) -> None:
     f.write_text(
         "scenarios:\n"
         "  - id: wrong-urgency\n"
-        "    case: {need: dental, client: {age: 40, municipality: '179'}, facts: {trauma: true}}\n"
+        "    case: {need: dental, client: {age: 40, municipality: '179'}, red_flags: [],\n"
+        "           facts: {trauma: true, permanent_tooth_knocked_out: false, swelling: false,\n"
+        "                   request: acute, bleeding_after_extraction: false}}\n"
         "    expect: {status: decided, service: dental_emergency, urgency: routine}\n"
     )
     code, out, _ = run("test", str(f))
@@ -123,12 +126,54 @@ def test_explain_shows_every_rule_with_truth_values() -> None:
     for rule in ("red-flag-emergency", "dn-trauma", "dn-booking"):
         assert rule in out
     assert "pain ≥ 4" in out and "[seen: 5]" in out
-    assert "request ∈ {acute, check_up, other} UNKNOWN    [not given]" in out
+    assert "permanent_tooth_knocked_out = true UNKNOWN    [not given]" in out
+
+
+def test_explain_shows_absent_not_known_and_default_answers_apart(tmp_path: Path) -> None:
+    f = tmp_path / "c.json"
+    case = {
+        "need": "physiotherapy",
+        "client": {"age": 55, "municipality": "179"},
+        "red_flags": [],
+        "facts": {
+            "duration_weeks": 4,
+            "recent_injury": False,
+            "fever_or_hot_swollen_joint": False,
+            "progressive_weakness": False,
+            "night_pain": "not_known",
+        },
+    }
+    f.write_text(json.dumps(case))
+    code, out, _ = run("explain", str(f), "--locale", "en")
+    assert code == 0
+    assert out.startswith(
+        "DECIDED: doctor_appointment / within_3_days (winning rule pt-night-pain)"
+        " [precaution, not known: night_pain]"
+    )
+    assert "night_pain = true                  UNKNOWN    [not known]" in out
+    assert "cancer_history_or_weight_loss = true UNKNOWN    [not given]" in out
+    assert "previous_physio_same_problem = true FALSE      [seen: false (default)]" in out
+    assert "<-- WINNER AS A PRECAUTION" in out
+    code, out, _ = run("explain", str(f), "--format", "json")
+    states = {
+        part["condition"].split(" ")[0]: part.get("state")
+        for rule in json.loads(out)["rules"]
+        for part in [rule["when"], *rule["when"].get("parts", [])]
+        if "state" in part
+    }
+    assert states["night_pain"] == "not_known"
+    assert states["cancer_history_or_weight_loss"] == "absent"
+    assert states["previous_physio_same_problem"] == "default"
+    assert states["duration_weeks"] == "answered"
 
 
 def test_explain_json_marks_blockers(tmp_path: Path) -> None:
     f = tmp_path / "c.json"
-    f.write_text(json.dumps({"need": "dental", "client": {"age": 34, "municipality": "179"}}))
+    f.write_text(
+        json.dumps(
+            {"need": "dental", "client": {"age": 34, "municipality": "179"}, "red_flags": []}
+        )
+    )
     code, out, _ = run("explain", str(f), "--format", "json")
     assert code == 0
     data = json.loads(out)

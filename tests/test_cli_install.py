@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import ROOT, RULES_DIR
-from tests.helpers import edit
+from tests.helpers import DENTAL_FACTS, edit
 from triage.cli import main
 
 
@@ -79,7 +79,12 @@ def test_report_exposure_reads_the_audit_log_and_keys_list_and_revoke(
 
     url = f"sqlite:///{tmp_path / 'audit.db'}"
     service = build_service(Settings(database_url=url))
-    case = {"need": "dental", "client": {"age": 30, "municipality": "179"}, "facts": {"pain": 5}}
+    case = {
+        "need": "dental",
+        "client": {"age": 30, "municipality": "179"},
+        "red_flags": [],
+        "facts": DENTAL_FACTS,
+    }
     for _ in range(3):
         service.decide(case, locale=None, key_id=None)
     info, secret = service.keys.create("frontline", "desk 3")

@@ -38,9 +38,14 @@ def test_plan_one_contact() -> None:
     answer = json.loads(line)
     assert [d["need"] for d in answer["decisions"]] == [n["need"] for n in CONTACT["needs"]]
     assert [d["seed"] for d in answer["decisions"]] == [3, 4, 5, 6]
-    assert [s["need"] for s in answer["plan"]["steps"]] == ["discharge", "dental", "non_medical"]
-    assert answer["plan"]["pending"][0]["need"] == "physiotherapy"
-    assert answer["plan"]["coordinator"]["service"] == "case_manager_assignment"
+    plan = answer["plan"]
+    assert [s["need"] for s in plan["steps"]] == ["non_medical", "discharge", "dental"]
+    assert [s["precautionary"] for s in plan["steps"]] == [True, False, False]
+    pending = plan["pending"][0]
+    assert pending["need"] == "physiotherapy" and pending["missing_facts"][0]["fact"] == "red_flags"
+    assert plan["coordinator"]["service"] == "case_manager_assignment"
+    assert plan["coordinator"]["reason"] == "many_services_both_sectors"
+    assert plan["consent_needed"] is True and plan["consent_status"] == "not_asked"
 
 
 def test_plan_json_lines_good_and_invalid_lines(tmp_path: Path) -> None:
@@ -82,13 +87,15 @@ def test_plan_json_lines_good_and_invalid_lines(tmp_path: Path) -> None:
 def test_explain_a_contact(tmp_path: Path) -> None:
     code, out, _ = run("explain", str(ROOT / "examples" / "contact.json"), "--locale", "en")
     assert code == 0
-    assert out.startswith("CONTACT with 4 needs\nPLAN:\n  1. discharge: discharge_follow_up_call")
-    assert "not decided, physiotherapy: ask duration_weeks" in out
+    assert out.startswith("CONTACT with 4 needs\nPLAN:\n  1. non_medical: social_emergency")
+    assert "(precaution)" in out.splitlines()[2]
+    assert "not decided, physiotherapy: ask red_flags, recent_injury" in out
     assert "coordinator: case_manager_assignment / within_2_weeks" in out
-    assert "=== needs[3]: physiotherapy" in out and "NEEDS INFORMATION: ask duration_weeks" in out
+    assert "consent not_asked: Ask the client's consent" in out
+    assert "=== needs[3]: physiotherapy" in out and "NEEDS INFORMATION: ask red_flags" in out
     code, out, _ = run("explain", str(ROOT / "examples" / "contact.json"), "--format", "json")
     document = json.loads(out)
-    assert len(document["needs"]) == 4 and document["plan"]["steps"][0]["need"] == "discharge"
+    assert len(document["needs"]) == 4 and document["plan"]["steps"][0]["need"] == "non_medical"
     assert any(r["role"] == "winner" for r in document["needs"][0]["rules"])
 
 

@@ -14,10 +14,14 @@ from triage.cli import main
 FAILING = """\
 scenarios:
   - id: ok-trauma
-    case: {need: dental, client: {age: 40, municipality: '179'}, facts: {trauma: true}}
+    case: {need: dental, client: {age: 40, municipality: '179'}, red_flags: [],
+           facts: {trauma: true, permanent_tooth_knocked_out: false, swelling: false,
+                   request: acute, bleeding_after_extraction: false}}
     expect: {status: decided, service: dental_emergency, urgency: same_day}
   - id: wrong-urgency
-    case: {need: dental, client: {age: 40, municipality: '179'}, facts: {trauma: true}}
+    case: {need: dental, client: {age: 40, municipality: '179'}, red_flags: [],
+           facts: {trauma: true, permanent_tooth_knocked_out: false, swelling: false,
+                   request: acute, bleeding_after_extraction: false}}
     expect: {status: decided, service: dental_emergency, urgency: routine}
 """
 

@@ -79,7 +79,8 @@ def test_imported_catalogs_round_trip_into_decisions(engine_triage: Triage, rule
         {
             "need": "dental",
             "client": {"age": 30, "municipality": "179"},
-            "facts": {"request": "cleaning"},
+            "red_flags": [],
+            "facts": {"request": "cleaning", "pain": 0, "trauma": False, "swelling": False},
         },
         seed=3,
     )
@@ -98,7 +99,16 @@ def test_imported_catalogs_round_trip_into_decisions(engine_triage: Triage, rule
         {
             "need": "anticoagulation",
             "client": {"age": 70, "municipality": "892"},
-            "facts": {"current_drug": "warfarin", "request": "inr_result", "inr": 1.5},
+            "red_flags": [],
+            "facts": {
+                "current_drug": "warfarin",
+                "request": "inr_result",
+                "inr": 1.5,
+                "mechanical_valve": False,
+                "bleeding_signs": False,
+                "minor_bleeding": False,
+                "head_injury": False,
+            },
         },
         seed=3,
     )

@@ -38,6 +38,26 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "too_small": ("pitää olla vähintään {min}", "måste vara minst {min}", "must be at least {min}"),
     "too_big": ("saa olla enintään {max}", "får vara högst {max}", "must be at most {max}"),
     "bad_format": ("väärä muoto", "fel format", "has the wrong format"),
+    "contact_time_format": (
+        "pitää olla aika aikavyöhykkeen kanssa, esim. 2026-03-13T15:55:00+02:00",
+        "måste vara en tidpunkt med tidszon, t.ex. 2026-03-13T15:55:00+02:00",
+        "must be a date-time with an offset, e.g. 2026-03-13T15:55:00+02:00",
+    ),
+    "contact_time_window": (
+        "saa olla enintään {ahead} min tulevaisuudessa ja {behind} h menneisyydessä",
+        "får vara högst {ahead} min framåt och {behind} h bakåt i tiden",
+        "must be at most {ahead} minutes ahead of now and {behind} hours behind",
+    ),
+    "not_known_refused": (
+        "tähän kysymykseen ei voi vastata 'ei tiedossa': anna paras arvio",
+        "frågan kan inte besvaras med 'vet inte': ange den bästa uppskattningen",
+        "cannot be answered 'not_known': give the best estimate",
+    ),
+    "contact_time_in_need": (
+        "yhteydenoton aika annetaan yhteydenotolle, ei tarpeelle",
+        "kontakttiden anges för kontakten, inte för behovet",
+        "belongs to the contact, not to a need",
+    ),
     "too_many": ("enintään {max} kohdetta", "högst {max} poster", "at most {max} items"),
     "too_few": ("vähintään {min} kohde", "minst {min} post", "needs at least {min} item"),
     "need_repeated": (

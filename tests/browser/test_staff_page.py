@@ -50,19 +50,41 @@ def submit(page: Any) -> None:
     page.wait_for_selector("#result, #form-error")
 
 
+def no_flags(page: Any) -> None:
+    """The red flags were gone through: none present ("Ei hälytysmerkkejä")."""
+    page.check('input[name="no_red_flags"]')
+
+
+def answer(page: Any, need: str, **answers: str) -> None:
+    """Yes/no/not-known radios by value, selects and numbers by their field."""
+    for fact, value in answers.items():
+        name = f"f.{need}.{fact}"
+        radio = page.locator(f'input[type="radio"][name="{name}"][value="{value}"]')
+        if radio.count():
+            radio.check()
+        elif page.locator(f'select[name="{name}"]').count():
+            page.select_option(f'select[name="{name}"]', value)
+        else:
+            page.fill(f'input[name="{name}"]', value)
+
+
+DENTAL = {"request": "acute", "trauma": "false", "swelling": "false"}
+
+
 def test_form_dental_emergency_and_result(page: Any, axe_source: str) -> None:
     assert page.evaluate("document.documentElement.lang") == "fi"
     assert axe(page, axe_source) == []  # the form
     shot(page, "01_form")
     page.fill("#age", "40")
+    no_flags(page)
     choose(page, "dental")
-    page.fill('input[name="f.dental.pain"]', "8")
+    answer(page, "dental", **DENTAL, bleeding_after_extraction="false", pain="8")
     submit(page)
     decision = page.locator("article.decision")
     assert decision.get_attribute("data-service") == "dental_emergency"
     assert decision.get_attribute("data-urgency") == "same_day"
     assert "Suun terveydenhuollon päivystys" in decision.inner_text()
-    assert "Samana päivänä" in decision.inner_text()  # urgency in words, not colour only
+    assert "saman päivän aikana" in decision.inner_text()  # urgency in words, not colour only
     assert page.evaluate("document.activeElement.id") == "result"  # focus moved
     assert page.locator("ol.providers > li").count() >= 1
     assert "puolueeton" in page.locator(".impartial").inner_text()
@@ -70,8 +92,9 @@ def test_form_dental_emergency_and_result(page: Any, axe_source: str) -> None:
     shot(page, "02_dental_emergency")
 
 
-def test_warfarin_switch_asks_four_questions_then_decides(page: Any) -> None:
+def test_warfarin_switch_asks_seven_questions_then_decides(page: Any) -> None:
     page.fill("#age", "70")
+    no_flags(page)
     choose(page, "anticoagulation")
     page.select_option('select[name="f.anticoagulation.current_drug"]', "warfarin")
     page.select_option('select[name="f.anticoagulation.request"]', "switch_to_doac")
@@ -79,9 +102,9 @@ def test_warfarin_switch_asks_four_questions_then_decides(page: Any) -> None:
     decision = page.locator("article.decision")
     assert decision.get_attribute("data-status") == "needs_information"
     inline = page.locator("#result .question.missing")
-    assert inline.count() == 4
+    assert inline.count() == 7  # bleeding, head injury, minor bleeding, 4 contraindications
     shot(page, "03_warfarin_questions")
-    for i in range(4):  # answer each inline question "no"
+    for i in range(7):  # answer each inline question "no"
         inline.nth(i).locator('input[value="false"]').check()
     page.fill('input[name="f.anticoagulation.egfr"]', "70")
     page.click("#result button[type=submit]")
@@ -92,6 +115,75 @@ def test_warfarin_switch_asks_four_questions_then_decides(page: Any) -> None:
     assert page.input_value('select[name="f.anticoagulation.current_drug"]') == "warfarin"
     assert page.input_value("#age") == "70"
     shot(page, "04_warfarin_decided")
+
+
+def test_not_known_reaches_the_engine_and_decides_as_a_precaution(
+    page: Any, site: dict[str, str], axe_source: str
+) -> None:
+    """Worked example FC2 typed in: "Ei tiedossa" for anticoagulant use is sent as
+    not_known, and the decision says it was made as a precaution."""
+    page.fill("#age", "45")
+    no_flags(page)
+    choose(page, "first_contact")
+    answer(
+        page,
+        "first_contact",
+        complaint="head_knock",
+        head_knock_vomiting_or_drowsy="false",
+        on_anticoagulant_or_antiplatelet="not_known",
+        head_knock_unconscious_or_memory_gap="false",
+        intoxicated="false",
+    )
+    submit(page)
+    decision = page.locator("article.decision")
+    assert decision.get_attribute("data-urgency") == "within_hours"
+    caution = decision.locator(".precaution")
+    assert "varmuuden vuoksi" in caution.inner_text()
+    assert "verenohennuslääkettä" in caution.inner_text()  # the question answered "not known"
+    assert "klo" in decision.locator(".deadline").inner_text()  # the deadline in words
+    assert decision.locator(".safety-net").count() == 1
+    assert axe(page, axe_source) == []
+    shot(page, "11_precaution")
+    decision_id = decision.get_attribute("data-decision-id")
+    engine = sa.create_engine(site["db"])
+    with engine.connect() as conn:
+        case = conn.execute(
+            sa.text("SELECT case_json FROM decision WHERE id = :d"), {"d": decision_id}
+        ).scalar_one()
+    engine.dispose()
+    assert '"on_anticoagulant_or_antiplatelet":"not_known"' in case.replace(" ", "")
+
+
+def test_a_red_flag_with_the_age_empty_gives_112_first(page: Any) -> None:
+    """Nothing else filled in: ticking the flag shows the 112 instruction at once (before
+    sending), and sending gives the 112 result, not a request for the age."""
+    page.check('input[name="red_flag"][value="chest_pain"]')
+    alert = page.locator("#flag-now")
+    assert alert.is_visible() and "112" in alert.inner_text()
+    submit(page)
+    article = page.locator("article.decision")
+    assert article.get_attribute("data-urgency") == "emergency"
+    assert page.locator("#form-error").count() == 0
+    first = article.locator(":scope > *:not(h3)").first
+    assert "112" in first.inner_text() and "aja itse" in first.inner_text()
+    shot(page, "12_red_flag_no_age")
+
+
+def test_a_case_without_the_red_flag_answer_asks_for_it(page: Any) -> None:
+    page.fill("#age", "40")
+    choose(page, "dental")
+    answer(page, "dental", **DENTAL, bleeding_after_extraction="false", pain="5")
+    submit(page)
+    decision = page.locator("article.decision")
+    assert decision.get_attribute("data-status") == "needs_information"
+    ask = decision.locator(".ask-red-flags")
+    assert "hälytysmerk" in ask.inner_text()
+    ask.locator("a").click()  # leads to the list, at the top of the form
+    assert page.evaluate("location.hash") == "#red-flags"
+    no_flags(page)
+    page.click("#result button[type=submit]")
+    page.wait_for_selector("#result")
+    assert page.locator("article.decision").get_attribute("data-status") == "decided"
 
 
 def test_red_flag_shows_the_emergency_instruction_first(page: Any) -> None:
@@ -109,15 +201,27 @@ def test_red_flag_shows_the_emergency_instruction_first(page: Any) -> None:
 
 def test_contact_with_three_needs_shows_plan_with_coordinator(page: Any, axe_source: str) -> None:
     page.fill("#age", "80")
+    no_flags(page)
     for need in ("dental", "non_medical", "physiotherapy"):
         choose(page, need)
-    page.fill('input[name="f.dental.pain"]', "5")
-    page.select_option('select[name="f.non_medical.topic"]', "housing")
-    page.fill('input[name="f.physiotherapy.duration_weeks"]', "4")
+    answer(page, "dental", **DENTAL, bleeding_after_extraction="false", pain="5")
+    answer(page, "non_medical", topic="housing", homeless_tonight="false")
+    no = "false"
+    answer(
+        page,
+        "physiotherapy",
+        duration_weeks="4",
+        recent_injury=no,
+        fever_or_hot_swollen_joint=no,
+        progressive_weakness=no,
+        night_pain=no,
+        cancer_history_or_weight_loss=no,
+    )
     submit(page)
     plan = page.locator(".plan")
     assert plan.locator("ol.steps > li").count() == 3
     assert "Koordinointi" in plan.locator(".coordinator").inner_text()
+    assert "suostumus" in plan.locator(".consent").inner_text()  # consent not asked yet
     assert page.locator("article.decision").count() == 3
     assert axe(page, axe_source) == []  # the plan
     shot(page, "06_contact_plan")
@@ -131,7 +235,7 @@ def test_language_switch_to_swedish_and_english(page: Any) -> None:
     shot(page, "07_swedish")
     page.click('a[hreflang="en"]')
     page.wait_for_selector('html[lang="en"]')
-    assert "Warning signs" in page.locator(".red-flags legend").inner_text()
+    assert "Red flags" in page.locator(".red-flags legend").inner_text()
     page.fill("#age", "40")
     choose(page, "dental")
     page.select_option('select[name="f.dental.request"]', "check_up")
@@ -142,8 +246,9 @@ def test_language_switch_to_swedish_and_english(page: Any) -> None:
 
 def test_marking_a_decision_misrouted_stores_feedback(page: Any, site: dict[str, str]) -> None:
     page.fill("#age", "40")
+    no_flags(page)
     choose(page, "dental")
-    page.fill('input[name="f.dental.pain"]', "8")
+    answer(page, "dental", **DENTAL, bleeding_after_extraction="false", pain="8")
     submit(page)
     decision_id = page.locator("article.decision details code").last.text_content()
     form = page.locator("form.feedback")

@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.faults.test_database_faults import Load, check_after_kill, stored_ids
+from tests.helpers import DENTAL_FACTS
 from tests.http.server import make_key, processes, serve
 from triage.domain.case import Case
 from triage.domain.decision import Decision
@@ -31,7 +32,12 @@ from triage.store.sql.groupcommit import Entry
 
 def _decisions(triage: Triage, n: int) -> list[tuple[Decision, Case]]:
     case = triage.validate(
-        {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
+        {
+            "need": "dental",
+            "client": {"age": 40, "municipality": "179"},
+            "red_flags": [],
+            "facts": DENTAL_FACTS,
+        }
     )
     return [(triage.decide_case(case), case) for _ in range(n)]
 

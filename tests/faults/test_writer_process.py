@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.test_group_commit import broken, decision_id, running
+from tests.helpers import DENTAL_FACTS
 from triage.domain.case import Case
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
@@ -52,7 +53,12 @@ def writer(audit: SqlAuditLog) -> ProcessWriter:
 
 def pairs(triage: Triage, n: int) -> list[Pair]:
     case = triage.validate(
-        {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 5}}
+        {
+            "need": "dental",
+            "client": {"age": 40, "municipality": "179"},
+            "red_flags": [],
+            "facts": DENTAL_FACTS,
+        }
     )
     return [(triage.decide_case(case), case) for _ in range(n)]
 

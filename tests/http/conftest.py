@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CATALOG_FILE, RULES_DIR
+from tests.helpers import DENTAL_FACTS
 from triage.bootstrap import build_service
 from triage.config import Settings
 from triage.http.app import create_app
@@ -17,7 +18,8 @@ from triage.service.core import Service
 CASE = {
     "need": "dental",
     "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
-    "facts": {"pain": 5},
+    "red_flags": [],
+    "facts": DENTAL_FACTS,
 }
 
 

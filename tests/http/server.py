@@ -15,8 +15,44 @@ from pathlib import Path
 
 import httpx
 
-# A mix of needs and outcomes, used by the load test and bench/api.py.
+# A mix of needs and outcomes under routing policy 3, used by the load test and
+# bench/api.py: decided, precautionary, asking for information, and a red flag.
 SAMPLE_CASES: list[dict[str, object]] = [
+    {
+        "need": "dental",
+        "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
+        "red_flags": [],
+        "facts": {
+            "request": "acute",
+            "pain": 5,
+            "swelling": False,
+            "trauma": False,
+            "bleeding_after_extraction": False,
+        },
+    },
+    {
+        "need": "non_medical",
+        "client": {"age": 70, "municipality": "077"},
+        "red_flags": [],
+        "facts": {"topic": "housing", "homeless_tonight": "not_known"},
+    },
+    {
+        "need": "anticoagulation",
+        "client": {"age": 66, "municipality": "892"},
+        "red_flags": [],
+        "facts": {"current_drug": "warfarin", "request": "switch_to_doac"},
+    },
+    {
+        "need": "chronic_care",
+        "client": {"age": 50, "municipality": "179"},
+        "red_flags": ["chest_pain"],
+    },
+]
+
+
+# The same mix as callers sent it to the rules before policy 3 (bench/api.py --against an
+# older checkout sends these there, so both sides decide what their rules can decide).
+SAMPLE_CASES_V2: list[dict[str, object]] = [
     {
         "need": "dental",
         "client": {"age": 34, "municipality": "179", "languages": ["fi"]},

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import CATALOG_FILE, RULES_DIR, postgres_url
+from tests.helpers import DENTAL_FACTS
 from tests.http.server import SAMPLE_CASES, make_key, serve
 
 REQUESTS = 2000
@@ -63,7 +64,7 @@ def test_one_audit_row_per_answered_request(backend: str, tmp_path: Path) -> Non
 
 CONTACTS = 160  # x 6 needs = 960 decisions
 SIX_NEEDS: list[dict[str, object]] = [
-    {"need": "dental", "facts": {"pain": 5}},
+    {"need": "dental", "red_flags": [], "facts": DENTAL_FACTS},
     {"need": "non_medical", "facts": {"topic": "housing"}},
     {"need": "physiotherapy", "facts": {"duration_weeks": 4}},
     {"need": "care_supplies", "facts": {"supply_type": "diabetes", "first_time": False}},

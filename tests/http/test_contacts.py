@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.helpers import DENTAL_FACTS
 from tests.http.conftest import auth
 from triage.service.core import Service
 from triage.service.reports import replay_contact
@@ -17,10 +18,17 @@ CONTACT: dict[str, Any] = {
     "needs": [
         {
             "need": "discharge",
-            "facts": {"home_care_client": False, "needs_daily_help": False, "lives_alone": True},
+            "red_flags": [],
+            "facts": {
+                "home_care_client": False,
+                "needs_daily_help": False,
+                "lives_alone": True,
+                "memory_problems": False,
+                "new_or_changed_medicines": False,
+            },
         },
-        {"need": "non_medical", "facts": {"topic": "housing"}},
-        {"need": "dental", "facts": {"pain": 5}},
+        {"need": "non_medical", "red_flags": [], "facts": {"topic": "housing"}},
+        {"need": "dental", "red_flags": [], "facts": DENTAL_FACTS},
         {"need": "physiotherapy"},
     ],
 }
@@ -41,20 +49,22 @@ def test_contact_is_decided_planned_stored_and_replayed(
     assert [(s["need"], s["service"], s["urgency"]) for s in plan["steps"]] == [
         ("discharge", "discharge_follow_up_call", "within_3_days"),
         ("dental", "dental_booking", "within_3_days"),  # a tie keeps the order given
-        ("non_medical", "social_counselling", "within_2_weeks"),
     ]
-    (pending,) = plan["pending"]
-    assert pending["need"] == "physiotherapy"
-    assert [m["fact"] for m in pending["missing_facts"]] == ["duration_weeks"]
-    assert pending["missing_facts"][0]["question"].endswith("?")
+    first, second = plan["pending"]
+    assert first["need"] == "non_medical"
+    assert [m["fact"] for m in first["missing_facts"]] == ["homeless_tonight"]
+    assert second["need"] == "physiotherapy"  # not screened: the red flags are asked first
+    assert [m["fact"] for m in second["missing_facts"]][:2] == ["red_flags", "recent_injury"]
+    assert second["missing_facts"][0]["question"].endswith("'no red flags'.")
     assert plan["after_emergency"] == []
-    assert plan["coordinator"] == {
-        "service": "case_manager_assignment",
-        "urgency": "within_2_weeks",
-        "reason": "three_or_more_services",
-    }
+    assert plan["coordinator"] is None  # two services, both health: no named worker
+    assert plan["consent_needed"] is False
+    steps = [s["deadline"] for s in plan["steps"]]  # one time of contact for every need
+    assert len({d["contact_time"] for d in decisions}) == 1 and steps[0] == steps[1]
     ids = {d["decision_id"] for d in decisions}
-    assert {s["decision_id"] for s in plan["steps"]} | {pending["decision_id"]} == ids
+    assert {s["decision_id"] for s in plan["steps"]} | {
+        p["decision_id"] for p in plan["pending"]
+    } == ids
     # one audit row per decision, each carrying the contact id; the contact reads back whole
     assert service.audit.count() == before + 4
     for d in decisions:
@@ -73,7 +83,7 @@ def test_an_emergency_is_the_only_step(client: TestClient, keys: dict[str, str])
     contact = {
         **CONTACT,
         "needs": [
-            {"need": "dental", "facts": {"pain": 5}},
+            {"need": "dental", "red_flags": [], "facts": DENTAL_FACTS},
             {
                 "need": "first_contact",
                 "facts": {"complaint": "fever"},

@@ -21,7 +21,7 @@ def post(client: TestClient, key: str, body: bytes, locale: str = "en") -> tuple
     [
         (json.dumps(CASE).replace('"179"', '"１７９"'), "client.municipality"),
         (json.dumps(CASE).replace('"179"', '"999"'), "client.municipality"),
-        (json.dumps(CASE).replace('"pain": 5', '"pain": 2, "pain": 9'), "facts.#2"),
+        (json.dumps(CASE).replace('"pain": 5', '"pain": 2, "pain": 9'), "facts.#3"),
         (json.dumps(CASE).replace('"need": "dental"', '"need": "dental", "need": "x"'), "#2"),
         (json.dumps({**CASE, "red_flags": ["nope"]}), "red_flags[0]"),
         (

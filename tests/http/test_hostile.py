@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from tests.helpers import DENTAL_FACTS
 from tests.http.conftest import auth
 from triage.config import Settings
 from triage.domain.case import IDENTITY_CODE
@@ -24,7 +25,8 @@ HETU = IDENTITY_CODE  # the validator's own pattern
 GOOD: dict[str, Any] = {
     "need": "dental",
     "client": {"age": 34, "municipality": "179"},
-    "facts": {"pain": 5},
+    "red_flags": [],
+    "facts": DENTAL_FACTS,
 }
 
 

@@ -50,6 +50,6 @@ def test_readme_first_requests_work(tmp_path: Path) -> None:
     out = proc.stdout
     assert '"status":"ready"' in out and '"status":"decided"' in out and '"feedback_id"' in out
     assert ": identical" in out and "1 scenario files written" in out
-    assert '"plan":{"steps":[{"need":"discharge"' in out and '"coordinator":{' in out
+    assert '"plan":{"steps":[{"need":"non_medical"' in out and '"coordinator":{' in out
     assert "FAIL feedback-" in out  # the exported scenario fails against the current rules ...
     assert shell.strip().endswith("# ... fail against the current rules")

@@ -12,7 +12,18 @@ from fastapi.testclient import TestClient
 from triage.service.core import Service
 from triage.service.staff import signed_in
 
-FORM = {"ui": "en", "age": "40", "municipality": "179", "need": "dental", "f.dental.pain": "8"}
+FORM = {
+    "ui": "en",
+    "age": "40",
+    "municipality": "179",
+    "no_red_flags": "true",
+    "need": "dental",
+    "f.dental.request": "acute",
+    "f.dental.pain": "8",
+    "f.dental.trauma": "false",
+    "f.dental.swelling": "false",
+    "f.dental.bleeding_after_extraction": "false",
+}
 
 
 def sign_in(client: TestClient, key: str) -> str:
@@ -85,8 +96,44 @@ def test_a_contact_from_the_page(client: TestClient, keys: dict[str, str]) -> No
         "need": ["dental", "non_medical"],
         "f.dental.pain": "5",
         "f.non_medical.topic": "housing",
+        "f.non_medical.homeless_tonight": "false",
     }
     r = client.post("/", data=form)
-    assert r.status_code == 200 and 'class="plan"' in r.text and "Coordination" in r.text
+    assert r.status_code == 200 and 'class="plan"' in r.text
+    assert "No separate coordination is needed" in r.text  # two services (policy 3)
     bad = client.post("/", data={**form, "f.non_medical.topic": "nonsense"})
     assert bad.status_code == 422 and "needs[1].facts.topic" in bad.text
+
+
+def test_a_red_flag_gives_112_whatever_else_is_empty(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    """S7a on the page: a ticked red flag with the age empty, no need chosen, and even a
+    malformed answer elsewhere gives the 112 result and records the emergency decision."""
+    sign_in(client, keys["frontline"])
+    before = service.audit.count()
+    r = client.post("/", data={"ui": "en", "age": "", "municipality": "", "red_flag": "chest_pain"})
+    assert r.status_code == 200 and 'data-urgency="emergency"' in r.text
+    assert "Call 112 now." in r.text and "The client must not drive." in r.text
+    bad = {**FORM, "red_flag": "stroke_symptoms", "age": "", "f.dental.pain": "11"}
+    r = client.post("/", data=bad)
+    assert r.status_code == 200 and 'data-urgency="emergency"' in r.text
+    assert "Record when the symptoms began." in r.text
+    assert "were not used, because field facts.pain was refused" in r.text
+    assert service.audit.count() == before + 2
+
+
+def test_not_known_is_sent_as_such_and_unscreened_cases_ask_the_red_flags(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    sign_in(client, keys["frontline"])
+    form = {**FORM, "f.dental.pain": "3", "f.dental.swelling": "true"}
+    r = client.post("/", data={**form, "f.dental.swelling_danger_signs": "not_known"})
+    assert r.status_code == 200 and 'data-urgency="within_hours"' in r.text
+    assert "Decided as a precaution" in r.text and 'class="deadline"' in r.text
+    stored = service.audit.get(r.text.split('data-decision-id="')[1].split('"')[0])
+    assert stored is not None and stored.case["facts"]["swelling_danger_signs"] == "not_known"
+    unscreened = {k: v for k, v in FORM.items() if k != "no_red_flags"}
+    r = client.post("/", data=unscreened)
+    assert r.status_code == 200 and 'data-status="needs_information"' in r.text
+    assert 'class="ask-red-flags"' in r.text and 'href="#red-flags"' in r.text

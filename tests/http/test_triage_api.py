@@ -42,8 +42,7 @@ def test_locale_from_field_or_accept_language(client: TestClient, keys: dict[str
         "/v1/triage", json=CASE, headers={**h, "Accept-Language": "de-DE, sv;q=0.8, en;q=0.5"}
     )
     assert (
-        r.json()["locale"] == "sv"
-        and r.json()["service"]["name"] == "Tidsbeställning till tandvården"
+        r.json()["locale"] == "sv" and r.json()["service"]["name"] == "Tidsbokning till tandvården"
     )
     r = client.post(
         "/v1/triage", json={**CASE, "locale": "en"}, headers={**h, "Accept-Language": "sv"}
@@ -159,13 +158,35 @@ def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
         "options": None,
         "min": 0,
         "max": 10,
-        "default": 0,
+        "default": None,  # a safety fact has no default (policy 3)
         "unit": None,
+        "safety": True,
+        "not_known": True,
+        "deprecated": False,
     }
     raw = client.get("/v1/needs", headers=h).text  # integer bounds are integers, not 0.0
     assert '"min":0,"max":10' in raw and '"min":0.0' not in raw
-    assert len(needs["red_flags"]) == 9 and needs["urgencies"][0]["code"] == "emergency"
-    assert len(needs["needs"]) == 10  # routing policy v2
+    assert len(needs["red_flags"]) == 18 and needs["urgencies"][0]["code"] == "emergency"
+    assert len(needs["needs"]) == 10 and needs["policy"] == 3
+    flags = {f["code"]: f for f in needs["red_flags"]}
+    assert flags["severe_bleeding"]["instruction"].endswith("Press firmly on the bleeding point.")
+    urgencies = {u["code"]: u for u in needs["urgencies"]}
+    assert urgencies["within_hours"]["deadline"] == {
+        "hours": 4,
+        "days": None,
+        "working_days": None,
+        "at_least_hours": 0,
+    }
+    assert urgencies["within_3_days"]["deadline"]["working_days"] == 3
+    assert urgencies["routine"]["deadline"] is None and urgencies["routine"]["instruction"]
+    physio = {
+        f["code"]: f for n in needs["needs"] if n["code"] == "physiotherapy" for f in n["facts"]
+    }
+    legacy = physio["fever_or_night_pain"]
+    assert legacy["deprecated"] is True and legacy["question"] is None
+    assert physio["duration_weeks"]["not_known"] is False  # give the best estimate
+    assert physio["previous_physio_same_problem"]["safety"] is False
+    assert needs["red_flags_question"].startswith("Does the client have any of the red flags")
     assert client.get("/v1/needs?locale=sv", headers=h).json()["locale"] == "sv"
     services = client.get("/v1/services", headers=h).json()
     assert {"code": "lab_test", "name": "Laboratory"} in services
@@ -235,3 +256,29 @@ def test_exposure_report_over_stored_decisions(client: TestClient, keys: dict[st
     )
     bad = client.get("/v1/reports/exposure?from=0.5", headers=auth(keys["auditor"]))
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "from"
+
+
+def test_time_of_contact_given_recorded_or_refused(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    """A given time sets the deadline and is recorded as the client's; without one the
+    server's clock is recorded; a time past the API's window is refused, not stored."""
+    from datetime import UTC, datetime, timedelta
+
+    h = auth(keys["frontline"])
+    now = datetime.now(UTC).replace(microsecond=0)
+    given = (now - timedelta(hours=2)).isoformat()
+    d = client.post("/v1/triage", json={**CASE, "contact_time": given}, headers=h).json()
+    assert d["contact_time_source"] == "client"
+    assert datetime.fromisoformat(d["contact_time"]) == datetime.fromisoformat(given)
+    assert d["deadline"].endswith(("T23:59:00+02:00", "T23:59:00+03:00"))
+    d = client.post("/v1/triage", json=CASE, headers=h).json()
+    assert d["contact_time_source"] == "server"
+    assert abs(datetime.fromisoformat(d["contact_time"]) - now) < timedelta(minutes=1)
+    before = service.audit.count()
+    for bad in ((now + timedelta(minutes=6)).isoformat(), (now - timedelta(hours=25)).isoformat()):
+        r = client.post("/v1/triage", json={**CASE, "contact_time": bad}, headers=h)
+        assert r.status_code == 422 and r.json()["error"]["field"] == "contact_time"
+    r = client.post("/v1/triage", json={**CASE, "contact_time": "2026-03-13T10:00"}, headers=h)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "contact_time"
+    assert service.audit.count() == before

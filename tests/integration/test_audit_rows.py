@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.helpers import DENTAL_FACTS
 from tests.http.server import SAMPLE_CASES
 from triage.domain.triage import Triage
 from triage.store.sql.audit import COMMIT_BY, SqlAuditLog
@@ -28,7 +29,7 @@ CONTACT = {
     "client": {"age": 80, "municipality": "179", "languages": ["fi"]},
     "needs": [
         {"need": "non_medical", "facts": {"topic": "housing"}},
-        {"need": "dental", "facts": {"pain": 5}},
+        {"need": "dental", "red_flags": [], "facts": DENTAL_FACTS},
         {"need": "physiotherapy"},
     ],
 }

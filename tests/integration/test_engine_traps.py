@@ -46,6 +46,7 @@ def test_a_case_matching_no_user_rule_is_safe(engine_triage: Triage) -> None:
         "need": "non_medical",
         "client": {"age": 40, "municipality": "179"},
         "facts": {"topic": "loneliness"},
+        "red_flags": [],
     }
     for _ in range(1100):
         assert engine_triage.decide(raw).winning_rule == "nm-loneliness"
@@ -85,10 +86,18 @@ def test_tiny_numbers_reach_the_engine(engine_triage: Triage) -> None:
         "mitral_stenosis": False,
         "antiphospholipid_syndrome": False,
         "pregnant": False,
+        "bleeding_signs": False,
+        "minor_bleeding": False,
+        "head_injury": False,
         "egfr": 1e-05,
     }
     d = engine_triage.decide(
-        {"need": "anticoagulation", "client": {"age": 70, "municipality": "179"}, "facts": facts}
+        {
+            "need": "anticoagulation",
+            "client": {"age": 70, "municipality": "179"},
+            "facts": facts,
+            "red_flags": [],
+        }
     )
     assert d.winning_rule == "ac-switch-egfr-very-low"
 
@@ -211,7 +220,7 @@ def test_oversized_ruleset_is_refused(rules_copy: Path, monkeypatch: pytest.Monk
     when: {{all: [{{fact: pain, eq: {i % 11}}}, {{fact: request, eq: other}}]}}
     then: {{service: dental_booking, urgency: routine}}
 """
-        for i in range(MAX_RULES - 9)  # dental has 9: the file limit, each rule two patterns
+        for i in range(MAX_RULES - 14)  # dental has 14: the file limit, each rule two patterns
     )
     f.write_text(f.read_text(encoding="utf-8") + extra, encoding="utf-8")
     with pytest.raises(RuleFileError, match="limit is 100"):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.helpers import DENTAL_FACTS
 from triage.catalog.exposure import exposure_report
 from triage.catalog.model import Catalog
 from triage.domain.triage import Triage
@@ -21,7 +22,7 @@ def test_sql_exposure_equals_the_python_report(
     decisions = []
     for seed in range(300):
         service = ["dental", "non_medical", "chronic_care"][seed % 3]
-        facts = {"dental": {"pain": 5}, "non_medical": {"topic": "other"}, "chronic_care": {}}
+        facts = {"dental": DENTAL_FACTS, "non_medical": {"topic": "other"}, "chronic_care": {}}
         case = {
             "need": service,
             "client": {
@@ -30,6 +31,7 @@ def test_sql_exposure_equals_the_python_report(
                 "languages": [["fi"], ["sv"], ["en"], ["sv", "en"]][seed % 4],
             },
             "facts": facts[service],
+            "red_flags": [],
         }
         valid = full_triage.validate(case)
         d = full_triage.decide_case(valid, seed=seed)

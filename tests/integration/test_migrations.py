@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, insert, text
 
+from tests.helpers import DENTAL_FACTS
 from triage.catalog.exposure import exposure_report
 from triage.catalog.model import Catalog
 from triage.domain.triage import Triage
@@ -28,7 +29,12 @@ def test_0003_keeps_the_current_catalog_and_backfills_listings(
         command.upgrade(config, "0002")
     decisions = [
         full_triage.decide(
-            {"need": "dental", "client": {"age": 30, "municipality": m}, "facts": {"pain": 5}},
+            {
+                "need": "dental",
+                "client": {"age": 30, "municipality": m},
+                "red_flags": [],
+                "facts": DENTAL_FACTS,
+            },
             seed=seed,
         )
         for seed, m in enumerate(["179", "077", "892", "179"])

@@ -33,18 +33,16 @@ def expected_plan(decisions: list[Decision], rules: RuleSet) -> dict[str, Any]:
     steps = sorted(decided, key=lambda pair: (order.index(pair[1].urgency or ""), pair[0]))
     services = {d.service.code for _, d in steps if d.service}
     sectors = {rules.sectors.get(s) for s in services}
+    own = [d for _, d in steps if d.service and d.service.code == "case_manager"]
     coordinator = None
-    if len(services) >= 3 or ("social" in sectors and "health" in sectors):
-        own = [d for _, d in steps if d.service and d.service.code == "case_manager"]
-        coordinator = (
-            ("case_manager", own[0].urgency)
-            if own
-            else ("case_manager_assignment", "within_2_weeks")
-        )
+    if own:  # a case manager step coordinates, whatever else there is
+        coordinator = ("case_manager", own[0].urgency)
+    elif len(services) >= 3 and "social" in sectors and "health" in sectors:
+        coordinator = ("case_manager_assignment", "within_2_weeks")
     return {
         "steps": [(d.need, d.service.code if d.service else None, d.urgency) for _, d in steps],
         "pending": [
-            (d.need, sorted({m.fact for m in d.missing_facts}))
+            (d.need, list(dict.fromkeys(m.fact for m in d.missing_facts)))
             for d in decisions
             if d.status != "decided"
         ],
@@ -58,7 +56,7 @@ def got_plan(answer: Any) -> dict[str, Any]:
     c = plan.coordinator
     return {
         "steps": [(s.need, s.service, s.urgency) for s in plan.steps],
-        "pending": [(p.need, sorted(m.fact for m in p.missing_facts)) for p in plan.pending],
+        "pending": [(p.need, [m.fact for m in p.missing_facts]) for p in plan.pending],
         "after_emergency": plan.after_emergency,
         "coordinator": (c.service, c.urgency) if c else None,
     }
@@ -72,6 +70,9 @@ def test_plan_matches_the_policy(full_triage: Triage, rules: RuleSet, data: st.D
     answer = full_triage.decide_contact(cases)
     assert [d.need for d in answer.decisions] == [n["need"] for n in raw["needs"]]
     assert got_plan(answer) == expected_plan(answer.decisions, rules)
+    coordinated = answer.plan.coordinator is not None
+    consent = raw["client"].get("consent_to_share")
+    assert answer.plan.consent_needed == (coordinated and consent is not True)
     ids = {d.decision_id for d in answer.decisions}
     assert {s.decision_id for s in answer.plan.steps} <= ids
     assert {p.decision_id for p in answer.plan.pending} <= ids
@@ -127,16 +128,18 @@ def test_each_decision_equals_the_need_decided_alone(
     answer = full_triage.decide_contact(cases, locale=locale)
     for item, decision in zip(raw["needs"], answer.decisions, strict=True):
         alone = full_triage.decide(
-            {"client": raw["client"], **item}, locale=locale, seed=decision.seed
+            {"client": raw["client"], "contact_time": raw["contact_time"], **item},
+            locale=locale,
+            seed=decision.seed,
         )
         assert alone.model_dump(exclude={"decision_id"}) == decision.model_dump(
             exclude={"decision_id"}
         )
 
 
-def test_coordinator_cases_from_the_policy(rules: RuleSet) -> None:
-    """Hand-made decisions at the rule's edges: 2 health services, social and health,
-    3 services, and an existing case manager."""
+def test_coordinator_cases_of_policy_v2(rules: RuleSet) -> None:
+    """Hand-made decisions at the v2 rule's edges (a v2 rule set's contacts still replay):
+    2 health services, social and health, 3 services, and an existing case manager."""
 
     def decision(need: str, service: str, urgency: str) -> Decision:
         return Decision.model_validate(

@@ -1,4 +1,5 @@
-"""The decision semantics of ROUTING_POLICY.md, on the plain-Python evaluator (no durable)."""
+"""The decision semantics of routing policy v2, which rule sets published before policy 3
+keep (S0), on the plain-Python evaluator (no durable). Policy 3: test_decide_v3.py."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ import pytest
 
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
+
+
+@pytest.fixture(scope="module")
+def python_triage(python_triage_v2: Triage) -> Triage:
+    return python_triage_v2
 
 
 def case(need: str, age: int = 40, **facts: Any) -> dict[str, Any]:

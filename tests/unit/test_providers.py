@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import list_for
+from tests.helpers import DENTAL_FACTS, list_for
 from triage.catalog.listing import SeededStream, fisher_yates
 from triage.catalog.model import Catalog, Provider, build_catalog
 from triage.domain.case import Client
@@ -123,7 +123,8 @@ def test_decisions_list_providers_and_record_versions(full_triage: Triage) -> No
         {
             "need": "dental",
             "client": {"age": 34, "municipality": "179", "languages": ["sv"]},
-            "facts": {"pain": 5},
+            "red_flags": [],
+            "facts": DENTAL_FACTS,
         },
         seed=11,
     )
@@ -138,7 +139,8 @@ def test_decisions_list_providers_and_record_versions(full_triage: Triage) -> No
         {
             "need": "dental",
             "client": {"age": 34, "municipality": "179", "languages": ["sv"]},
-            "facts": {"pain": 5},
+            "red_flags": [],
+            "facts": DENTAL_FACTS,
         },
         seed=11,
     )
@@ -150,7 +152,13 @@ def test_named_professional_without_chosen_provider_prompts(full_triage: Triage)
         {
             "need": "chronic_care",
             "client": {"age": 60, "municipality": "179"},
-            "facts": {"request": "follow_up", "has_named_professional": True},
+            "red_flags": [],
+            "facts": {
+                "request": "follow_up",
+                "has_named_professional": True,
+                "symptoms_worsening": False,
+                "last_review_over_12_months": False,
+            },
         },
         locale="en",
     )

@@ -30,14 +30,16 @@ def test_shipped_rules_load(rules: RuleSet) -> None:
     v1 = {"non_medical", "chronic_care", "dental", "anticoagulation"}
     v2 = {"physiotherapy", "care_supplies", "discharge", "multi_service", "family", "first_contact"}
     assert set(rules.needs) == v1 | v2
+    assert rules.policy == 3
     assert list(rules.urgencies) == [
         "emergency",
+        "within_hours",
         "same_day",
         "within_3_days",
         "within_2_weeks",
         "routine",
     ]
-    assert len(rules.red_flags) == 9 and len(rules.services) == 23 + 13
+    assert len(rules.red_flags) == 9 + 9 and len(rules.services) == 23 + 13 + 3
     assert set(rules.sectors) == set(rules.services)  # every service has a sector (v2)
     social = {s for s, sector in rules.sectors.items() if sector == "social"}
     assert {"social_emergency", "home_care", "case_manager", "family_counselling"} <= social
@@ -110,12 +112,12 @@ def test_ordering_operator_on_enum_is_refused(rules_copy: Path) -> None:
 
 
 def test_duplicate_rule_id(rules_copy: Path) -> None:
-    edit(rules_copy / "needs" / "dental.yaml", "id: dn-swelling", "id: dn-trauma")
+    edit(rules_copy / "needs" / "dental.yaml", "id: dn-swelling\n", "id: dn-trauma\n")
     assert "duplicate rule id" in str(load_error(rules_copy))
 
 
 def test_default_out_of_range(rules_copy: Path) -> None:
-    edit(rules_copy / "needs" / "dental.yaml", "    default: 0\n", "    default: 12\n")
+    edit(rules_copy / "needs" / "physiotherapy.yaml", "    default: false\n", "    default: 12\n")
     assert "default" in str(load_error(rules_copy))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import RULES_DIR
+from tests.helpers import DENTAL_FACTS
 from triage.catalog.model import Catalog
 from triage.domain.triage import Triage
 from triage.engine.policy import PythonEvaluator
@@ -27,7 +28,12 @@ from triage.store.fakes import (
     InMemoryVersions,
 )
 
-CASE = {"need": "dental", "client": {"age": 34, "municipality": "179"}, "facts": {"pain": 5}}
+CASE = {
+    "need": "dental",
+    "client": {"age": 34, "municipality": "179"},
+    "red_flags": [],
+    "facts": DENTAL_FACTS,
+}
 
 
 def python_triage(rules: RuleSet, catalog: Catalog) -> Triage:

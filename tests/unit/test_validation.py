@@ -58,7 +58,7 @@ def refused(rules: RuleSet, raw: Any) -> InvalidCaseError:
         ({"surname": "Virtanen"}, "surname", "not a known field"),
         ({"locale": "de"}, "locale", ""),
         ({"facts": {f"f{i}": 1 for i in range(17)}}, "facts", "16"),
-        ({"red_flags": ["chest_pain"] * 17}, "red_flags", "16"),
+        ({"red_flags": ["chest_pain"] * 33}, "red_flags", "32"),
         ({"client": {"age": 40, "municipality": "１７９"}}, "client.municipality", "format"),
         ({"client": {"age": 40, "municipality": "999"}}, "client.municipality", "2021"),
         ({"client": {"age": 40, "municipality": "414"}}, "client.municipality", "municipality"),

@@ -6,21 +6,21 @@ priority, a need over the engine's rule limit. Warnings: rules that can never wi
 justification, facts and services defined but never used, texts missing a translation,
 enum values without a label (findings.py).
 
-Shadowing and gaps are decided by enumerating one value per region of every fact's domain
-(see analysis.py); a need whose domain product is too large is sampled, and says so.
+Shadowing and gaps are decided over one value per region of every fact's domain (see
+analysis.py), by a depth-first search that stops at the first witness and prunes a partial
+answer as soon as it cannot lead to one: exhaustive, without enumerating the whole product.
 """
 
 from __future__ import annotations
 
-import itertools
-import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from triage.authoring.findings import Finding as Finding
 from triage.authoring.findings import wording_findings
 from triage.engine.analysis import (
     ABSENT,
+    NOT_KNOWN,
     Candidate,
     candidates,
     find_conflicts,
@@ -34,13 +34,13 @@ from triage.rules.model import (
     CLIENT_ATTRIBUTES,
     Known,
     Missing,
+    Rule,
     RuleSet,
     Value,
     facts_of,
     subconditions,
 )
-
-MAX_ASSIGNMENTS = 60_000
+from triage.rules.safety import policy_problems, size_warnings
 
 
 def need_domains(rules: RuleSet, need: str, *, absent_for: set[str]) -> dict[str, list[Candidate]]:
@@ -55,31 +55,46 @@ def need_domains(rules: RuleSet, need: str, *, absent_for: set[str]) -> dict[str
     )
     domains = candidates(rules, need, codes)
     for code, values in domains.items():
+        if NOT_KNOWN in values:
+            values.remove(NOT_KNOWN)  # shadows and gaps are about answered values
         if code not in absent_for and ABSENT in values:
             values.remove(ABSENT)
     domains["red_flag_count"] = [0]
     return domains
 
 
-def enumerate_assignments(
-    domains: Mapping[str, list[Candidate]], limit: int = MAX_ASSIGNMENTS, seed: int = 0
-) -> tuple[Iterator[dict[str, Value]], bool]:
-    """Every combination, or `limit` random ones when there are more; and whether it sampled."""
-    codes = list(domains)
-    total = 1
-    for c in codes:
-        total *= len(domains[c])
-    if total <= limit:
-        combos: Iterator[tuple[Candidate, ...]] = itertools.product(*(domains[c] for c in codes))
-        sampled = False
-    else:
-        rnd = random.Random(seed)
-        combos = (tuple(rnd.choice(domains[c]) for c in codes) for _ in range(limit))
-        sampled = True
-    return (
-        {c: v for c, v in zip(codes, combo, strict=True) if v is not ABSENT}  # type: ignore[misc]
-        for combo in combos
-    ), sampled
+Check = Callable[[dict[str, Value]], bool]
+
+
+def search(
+    domains: Mapping[str, list[Candidate]], presence: set[str], dead: Check, good: Check
+) -> dict[str, Value] | None:
+    """Values, one per fact, for which `good` holds, or None. `dead(partial)` says that no
+    completion of a partial answer can be good; it is asked once every fact tested with
+    known()/missing() has its value (those are assigned first: unassigned, they would read
+    as absent)."""
+    codes = sorted(domains, key=lambda c: c not in presence)
+    ready = sum(c in presence for c in codes)
+    values: dict[str, Value] = {}
+
+    def walk(i: int) -> dict[str, Value] | None:
+        if i >= ready and dead(values):
+            return None
+        if i == len(codes):
+            return dict(values) if good(values) else None
+        code = codes[i]
+        for v in domains[code]:
+            if v is ABSENT:
+                values.pop(code, None)
+            else:
+                values[code] = v  # type: ignore[assignment]
+            found = walk(i + 1)
+            if found is not None:
+                return found
+        values.pop(code, None)
+        return None
+
+    return walk(0)
 
 
 def _presence_facts(rules: RuleSet, need: str) -> set[str]:
@@ -90,6 +105,27 @@ def _presence_facts(rules: RuleSet, need: str) -> set[str]:
         for c in subconditions(r.when)
         if isinstance(c, Known | Missing)
     }
+
+
+def _winning_values(
+    rule: Rule, ordered: list[Rule], domains: Mapping[str, list[Candidate]], presence: set[str]
+) -> dict[str, Value] | None:
+    """Values for which `rule` wins: it is true, no rule before it (by priority, then file
+    order) is true, and no rule of higher priority is unknown."""
+    before = ordered[: ordered.index(rule)]
+    higher = [r for r in before if r.priority > rule.priority]
+
+    def dead(v: dict[str, Value]) -> bool:
+        return evaluate(rule.when, v) is Truth.FALSE or any(
+            evaluate(r.when, v) is Truth.TRUE for r in before
+        )
+
+    def good(v: dict[str, Value]) -> bool:
+        return evaluate(rule.when, v) is Truth.TRUE and all(
+            evaluate(r.when, v) is Truth.FALSE for r in higher
+        )
+
+    return search(domains, presence, dead, good)
 
 
 def lint(rules: RuleSet) -> list[Finding]:
@@ -111,6 +147,19 @@ def lint(rules: RuleSet) -> list[Finding]:
                 c.example,
             )
         )
+    for problem in policy_problems(rules):
+        findings.append(
+            Finding(
+                "error",
+                "policy",
+                problem.message,
+                problem.file,
+                problem.line,
+                [problem.rule_id] if problem.rule_id else [],
+            )
+        )
+    for need_in, message in size_warnings(rules):
+        findings.append(Finding("warning", "size", message, need_in.file))
     for need in rules.needs:
         try:
             compile_need(rules, need)
@@ -122,9 +171,6 @@ def lint(rules: RuleSet) -> list[Finding]:
     for need in rules.needs:
         need_rules = rules.rules_for(need)
         ordered = sorted(need_rules, key=lambda r: -r.priority)
-        wins: dict[str, dict[str, Value] | None] = {r.id: None for r in need_rules}
-        true_somewhere: set[str] = set()
-        gap: dict[str, Value] | None = None
         presence = _presence_facts(rules, need)
         domains = need_domains(rules, need, absent_for=presence)
         domains.update(
@@ -134,51 +180,39 @@ def lint(rules: RuleSet) -> list[Finding]:
                 if a not in domains
             }
         )  # always known, never read
-        assignments, sampled = enumerate_assignments(domains)
-        for values in assignments:
-            values = {**values, "red_flag_count": 0}
-            truths = {r.id: evaluate(r.when, values) for r in ordered}
-            top = next((r for r in ordered if truths[r.id] is Truth.TRUE), None)
-            if top is None:
-                if gap is None and not (presence - set(values)):
-                    gap = values
+        domains["red_flag_count"] = [0]
+        for rule in need_rules:
+            if rule in rules.common_rules or _winning_values(rule, ordered, domains, presence):
                 continue
-            true_somewhere.update(r for r, t in truths.items() if t is Truth.TRUE)
-            blocked = any(
-                truths[r.id] is Truth.UNKNOWN and r.priority > top.priority for r in ordered
+            higher = [r.id for r in ordered if r.priority > rule.priority]
+            never = search(
+                domains,
+                presence,
+                lambda v, r=rule: evaluate(r.when, v) is Truth.FALSE,  # type: ignore[misc]
+                lambda v, r=rule: evaluate(r.when, v) is Truth.TRUE,  # type: ignore[misc]
             )
-            if not blocked and wins[top.id] is None:
-                wins[top.id] = values
-        if sampled:
+            why = (
+                "it is never true"
+                if never is None
+                else f"whenever it is true, a higher rule is true too ({', '.join(higher[:5])})"
+            )
             findings.append(
                 Finding(
-                    "info",
-                    "sampled",
-                    f"need {need}: the input space is large; shadowing and "
-                    f"gaps were checked on {MAX_ASSIGNMENTS} random inputs",
-                    rules.needs[need].file,
+                    "warning",
+                    "shadowed",
+                    f"rule {rule.id} can never win: {why}",
+                    rule.file,
+                    rule.line,
+                    [rule.id, *higher],
                 )
             )
-        for rule in need_rules:
-            if rule.id in (r.id for r in rules.common_rules):
-                continue
-            if wins[rule.id] is None:
-                higher = [r.id for r in ordered if r.priority > rule.priority]
-                why = (
-                    "it is never true"
-                    if rule.id not in true_somewhere
-                    else f"whenever it is true, a higher rule is true too ({', '.join(higher[:5])})"
-                )
-                findings.append(
-                    Finding(
-                        "warning",
-                        "shadowed",
-                        f"rule {rule.id} can never win: {why}",
-                        rule.file,
-                        rule.line,
-                        [rule.id, *higher],
-                    )
-                )
+        known_domains = {c: [v for v in vs if v is not ABSENT] for c, vs in domains.items()}
+        gap = search(
+            known_domains,
+            presence,
+            lambda v, rs=ordered: any(evaluate(r.when, v) is Truth.TRUE for r in rs),  # type: ignore[misc]
+            lambda v, rs=ordered: all(evaluate(r.when, v) is not Truth.TRUE for r in rs),  # type: ignore[misc]
+        )
         if gap is not None:
             shown = {k: v for k, v in gap.items() if k != "red_flag_count"}
             findings.append(
@@ -220,6 +254,7 @@ def lint(rules: RuleSet) -> list[Finding]:
                     )
                 )
     used_services = {r.service for n in rules.needs for r in rules.rules_for(n)}
+    used_services |= {s for chain in rules.after_hours.values() for s in chain}
     for code in rules.services:
         if code not in used_services:
             findings.append(

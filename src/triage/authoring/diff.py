@@ -25,7 +25,13 @@ from typing import Any
 from triage.catalog.municipalities import municipality_codes
 from triage.domain.case import Case
 from triage.domain.triage import Triage
-from triage.engine.analysis import ABSENT, Candidate, candidates, representative_values
+from triage.engine.analysis import (
+    ABSENT,
+    NOT_KNOWN,
+    Candidate,
+    candidates,
+    representative_values,
+)
 from triage.engine.policy import Outcome as EngineOutcome
 from triage.errors import InvalidCaseError
 from triage.rules.model import CLIENT_ATTRIBUTES, RuleSet, Value, facts_of
@@ -69,12 +75,12 @@ def _case(need: str, assignment: dict[str, Candidate], base: dict[str, Any]) -> 
             client[code.removeprefix("client.")] = value
         elif value is ABSENT:
             facts.pop(code, None)
+        elif value is NOT_KNOWN:
+            facts[code] = "not_known"
         else:
             facts[code] = value
-    case = {"need": need, "client": client, "facts": facts}
-    if base.get("red_flags"):
-        case["red_flags"] = base["red_flags"]
-    return case
+    # screened: a generated case is about the facts, not about asking the red flags
+    return {"need": need, "client": client, "facts": facts, "red_flags": base.get("red_flags", [])}
 
 
 def corpus(

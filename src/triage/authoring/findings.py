@@ -3,11 +3,11 @@ translation, enum values without a label."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from triage.rules.model import LOCALES, RuleSet, Text
+from triage.rules.model import RuleSet
+from triage.rules.safety import texts, untranslated
 
 Severity = Literal["error", "warning", "info"]
 
@@ -37,26 +37,6 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
 
 
-def _texts(rules: RuleSet) -> Iterator[tuple[str, Text, str | None, int | None]]:
-    for code, t in rules.services.items():
-        yield f"service {code}", t, None, None
-    for code, t in rules.urgencies.items():
-        yield f"urgency {code}", t, None, None
-    for code, t in rules.red_flags.items():
-        yield f"red flag {code}", t, None, None
-    for need in rules.needs.values():
-        yield f"need {need.code} name", need.name, need.file, None
-        for fact in need.facts.values():
-            yield f"question of fact {need.code}.{fact.code}", fact.question, fact.file, fact.line
-            for value, label in fact.labels:
-                where = f"label of {need.code}.{fact.code}={value}"
-                yield where, label, fact.file, fact.line
-        for rule in need.rules:
-            yield f"description of rule {rule.id}", rule.description, rule.file, rule.line
-    for rule in rules.common_rules:
-        yield f"description of rule {rule.id}", rule.description, rule.file, rule.line
-
-
 def wording_findings(rules: RuleSet) -> list[Finding]:
     findings: list[Finding] = []
     for need in rules.needs:
@@ -72,8 +52,10 @@ def wording_findings(rules: RuleSet) -> list[Finding]:
                         fact.line,
                     )
                 )
-    for what, text, file, line in _texts(rules):
-        missing = [loc for loc in LOCALES if getattr(text, loc) is None]
+    if rules.policy >= 3:
+        return findings  # a missing text is an error there (policy_problems, C6)
+    for what, text, file, line in texts(rules):
+        missing = untranslated(text)
         if missing:
             findings.append(
                 Finding(

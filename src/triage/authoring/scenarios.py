@@ -11,9 +11,17 @@ Modelled on the DMN TCK test-case files. A file holds a list of scenarios:
           service: dental_booking
           urgency: within_3_days
           winning_rule: dn-pain-adult          # optional
-          missing_facts: [request]             # optional: exactly these
+          missing_facts: [request]             # optional: exactly these, in this order
           missing_facts_include: [request]     # optional: at least these
           error: facts.pain                    # optional: the case must be refused here
+          precautionary: [pain]                # optional: exactly these were assumed
+          red_flags_screened: true             # optional
+          deadline: "2026-03-18T23:59:00+02:00"   # optional (give the case a contact_time)
+          notices: [child_protection_notification]  # optional: exactly these
+          instruction: true                    # optional: whether the decision has one
+          safety_net: true                     # optional: whether it has a safety net
+
+A case may answer a fact "not_known" and give a `contact_time` (routing policy 3).
 """
 
 from __future__ import annotations
@@ -44,6 +52,12 @@ class Expect(BaseModel):
     missing_facts: list[StrictStr] | None = None
     missing_facts_include: list[StrictStr] | None = None
     error: StrictStr | None = None
+    precautionary: list[StrictStr] | None = None
+    red_flags_screened: bool | None = None
+    deadline: StrictStr | None = None
+    notices: list[StrictStr] | None = None
+    instruction: bool | None = None
+    safety_net: bool | None = None
 
 
 class Scenario(BaseModel):
@@ -165,6 +179,12 @@ def run_scenario(triage: Triage, sc: Scenario) -> Result:
         "service": d.service.code if d.service else None,
         "urgency": d.urgency,
         "winning_rule": d.winning_rule,
+        "precautionary": [m.fact for m in d.precautionary],
+        "red_flags_screened": d.red_flags_screened,
+        "deadline": d.deadline,
+        "notices": [n.code for n in d.notices],
+        "instruction": d.instruction is not None,
+        "safety_net": d.safety_net is not None,
     }
     diffs: list[tuple[str, object, object]] = []
     for key, value in got.items():
@@ -172,8 +192,8 @@ def run_scenario(triage: Triage, sc: Scenario) -> Result:
         if wanted is not None and wanted != value:
             diffs.append((key, wanted, value))
     missing = [m.fact for m in d.missing_facts]
-    if exp.missing_facts is not None and sorted(exp.missing_facts) != sorted(missing):
-        diffs.append(("missing_facts", sorted(exp.missing_facts), sorted(missing)))
+    if exp.missing_facts is not None and exp.missing_facts != missing:
+        diffs.append(("missing_facts", exp.missing_facts, missing))
     if exp.missing_facts_include is not None and not set(exp.missing_facts_include) <= set(missing):
         diffs.append(("missing_facts_include", sorted(exp.missing_facts_include), sorted(missing)))
     return Result(sc, diffs, [r.id for r in d.fired_rules], d.winning_rule)

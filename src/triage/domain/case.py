@@ -11,16 +11,28 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
+from triage.domain.deadlines import parse_contact_time
 from triage.errors import InvalidCaseError, did_you_mean
 from triage.jsonsafe import join, key_name
 from triage.rules.model import LOCALES, Locale, RuleSet, Value, fact_problem
 from triage.strict import Problem, first_problem
 
 MAX_ITEMS = 16
+MAX_FLAGS = 32  # a case may tick every red flag (18 in routing policy v3)
 M = TypeVar("M", bound=BaseModel)
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
 IDENTITY_CODE = re.compile(
@@ -35,25 +47,49 @@ class Client(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    age: StrictInt = Field(ge=0, le=120)
-    municipality: Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")]
+    # Required, except in a case with a red flag (policy S7a): `parse_case` checks.
+    age: StrictInt | None = Field(default=None, ge=0, le=120)
+    municipality: Annotated[StrictStr, Field(pattern=r"^[0-9]{3}$")] | None = None
     languages: list[Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}$")]] | None = Field(
         default=None, max_length=MAX_ITEMS
     )
     chosen_provider: Annotated[StrictStr, Field(pattern=r"^[a-z0-9-]{2,64}$")] | None = None
     needs_accessible_premises: StrictBool | None = None
+    consent_to_share: StrictBool | None = None  # absent: not asked (read by a contact's plan)
+
+
+def no_null(value: Any) -> Any:
+    """An explicit null is refused where absence means something (red_flags: not screened)."""
+    if value is None:
+        raise PydanticCustomError("list_type", "Input should be a valid list")
+    return value
 
 
 class Case(BaseModel):
-    """A client's need in structured answers. Validated against the rules by `parse_case`."""
+    """A client's need in structured answers. Validated against the rules by `parse_case`.
+
+    `red_flags` absent means not screened, `[]` screened with none present (policy 3).
+    A fact answered `"not_known"` was asked and nobody could tell."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     need: StrictStr
-    client: Client
-    red_flags: list[StrictStr] = Field(default_factory=list, max_length=MAX_ITEMS)
+    client: Client | None = None  # required unless a red flag is given (S7a)
+    contact_time: StrictStr | None = Field(default=None, max_length=40)
+    red_flags: list[StrictStr] | None = Field(default=None, max_length=MAX_FLAGS)
     facts: dict[StrictStr, FactValue] = Field(default_factory=dict, max_length=MAX_ITEMS)
     locale: Locale | None = None
+
+    _no_null = field_validator("red_flags", "contact_time", mode="before")(no_null)
+
+    @property
+    def flags(self) -> list[str]:
+        """The red flags given (none when not screened)."""
+        return self.red_flags or []
+
+    @property
+    def screened(self) -> bool:
+        return self.red_flags is not None
 
 
 def find_identity_code(value: Any, path: str = "") -> str | None:
@@ -172,21 +208,32 @@ def parse_structure(raw: Any, model: type[M]) -> M:
         raise structure_error(first_problem(exc), raw) from None
 
 
-def parse_case(raw: Any, rules: RuleSet) -> Case:
-    """Validate untrusted input into a Case; raise InvalidCaseError naming the field."""
+NOT_KNOWN = "not_known"  # the answer "asked, and nobody can tell" (policy 3)
+
+
+def parse_case(raw: Any, rules: RuleSet, *, require_client: bool = True) -> Case:
+    """Validate untrusted input into a Case; raise InvalidCaseError naming the field.
+
+    Every field given is validated; the client's age and municipality may be left out
+    only when a red flag is given (policy S7a: a red flag needs no other answer), or when
+    the caller says so (`require_client`: a contact in which another need has one)."""
     case = parse_structure(raw, Case)
-    if case.client.municipality not in municipality_codes():
+    client = case.client
+    municipality = client.municipality if client else None
+    if municipality is not None and municipality not in municipality_codes():
         raise InvalidCaseError(
             "client.municipality", "unknown_municipality", year=MUNICIPALITY_YEAR
         )
     need = rules.needs.get(case.need)
     if need is None:
         raise _unknown("need", "need", case.need, rules.needs)
-    for i, flag in enumerate(case.red_flags):
+    for i, flag in enumerate(case.flags):
         if flag not in rules.red_flags:
             raise _unknown(f"red_flags[{i}]", "red_flag", flag, rules.red_flags)
-    if len(set(case.red_flags)) != len(case.red_flags):
+    if len(set(case.flags)) != len(case.flags):
         raise InvalidCaseError("red_flags", "repeated")
+    if case.contact_time is not None:
+        parse_contact_time(case.contact_time)
     for position, (code, value) in enumerate(case.facts.items(), start=1):
         field = join("facts", key_name(code, position))
         fact = need.facts.get(code)
@@ -197,9 +244,20 @@ def parse_case(raw: Any, rules: RuleSet) -> Case:
                     field, "fact_of_other_need", other=", ".join(other), need=case.need
                 )
             raise _unknown(field, "fact", code, need.facts)
+        if value == NOT_KNOWN and rules.policy >= 3:
+            if not fact.accepts_not_known:
+                raise InvalidCaseError(field, "not_known_refused")
+            continue
         wrong = fact_problem(fact, value)
         if wrong:
             raise InvalidCaseError(field, wrong[0], **wrong[1])
+    if require_client and not case.flags:  # S7a: without a red flag the client is required
+        if client is None:
+            raise InvalidCaseError("client", "required")
+        if client.age is None:
+            raise InvalidCaseError("client.age", "required")
+        if client.municipality is None:
+            raise InvalidCaseError("client.municipality", "required")
     return case
 
 
@@ -214,18 +272,41 @@ def _unknown(field: str, what: str, code: str, known: Mapping[str, object]) -> I
 def case_values(case: Case, rules: RuleSet) -> dict[str, Value]:
     """The values rules read: the case's facts, defaults for the rest, and client attributes.
 
-    A fact with no value and no default is absent: that is what *unknown* means.
+    A fact with no value and no default is absent, and a fact answered "not_known" is
+    left out too (never given its default): both make comparisons unknown. Which of the
+    two an unknown is, `not_known_facts` tells.
     """
     values: dict[str, Value] = {}
     for code, fact in rules.needs[case.need].facts.items():
         if code in case.facts:
-            values[code] = case.facts[code]
+            value = case.facts[code]
+            if value != NOT_KNOWN or not fact.accepts_not_known:
+                values[code] = value
         elif fact.default is not None:
             values[code] = fact.default
-    values["client.age"] = case.client.age
-    values["client.municipality"] = case.client.municipality
-    values["red_flag_count"] = len(case.red_flags)
+    client = case.client
+    if client is not None and client.age is not None:
+        values["client.age"] = client.age
+    if client is not None and client.municipality is not None:
+        values["client.municipality"] = client.municipality
+    values["red_flag_count"] = len(case.flags)
     return values
+
+
+def screened(case: Case, rules: RuleSet) -> bool:
+    """Whether the case's red flags count as screened: always before policy 3 (no
+    screening requirement), else when the case gives `red_flags` at all (S9)."""
+    return rules.policy < 3 or case.screened
+
+
+def not_known_facts(case: Case, rules: RuleSet) -> frozenset[str]:
+    """The facts the case answers "not_known" (asked; nobody can tell)."""
+    if rules.policy < 3:
+        return frozenset()
+    facts = rules.needs[case.need].facts
+    return frozenset(
+        c for c, v in case.facts.items() if v == NOT_KNOWN and facts[c].accepts_not_known
+    )
 
 
 def resolve_locale(case: Case, fallback: Locale | None = None) -> Locale:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from triage.rules.model import Locale
 
@@ -57,7 +57,39 @@ class ProviderNote(_Out):
     text: str
 
 
+class RedFlagInstruction(_Out):
+    """What staff do for one red flag given (policy 3)."""
+
+    flag: str
+    text: str
+
+
+class Notice(_Out):
+    """A duty the staff member must consider (e.g. a child protection notification)."""
+
+    code: str
+    text: str
+
+
+class Fallback(_Out):
+    """A service tried before `route_to` and skipped, and why."""
+
+    service: str
+    reason: Literal["not_open_before_deadline", "no_provider_in_area"]
+
+
+class RouteTo(_Out):
+    """Where to send the client now: the decided service, or its out-of-hours fallback."""
+
+    code: str
+    name: str
+    fallback: list[Fallback]
+
+
 class Decision(_Out):
+    """A decision. The fields after `explanation` come with routing policy 3; a decision
+    made under an earlier rule set keeps their defaults, so it replays exactly."""
+
     decision_id: str
     status: Status
     need: str
@@ -74,6 +106,18 @@ class Decision(_Out):
     seed: int
     locale: Locale
     explanation: str
+    precautionary: list[MissingFact] = Field(default_factory=list)
+    red_flags_screened: bool | None = None
+    red_flag_instructions: list[RedFlagInstruction] = Field(default_factory=list)
+    contact_time: str | None = None
+    contact_time_source: Literal["client", "server"] | None = None
+    deadline: str | None = None
+    route_to: RouteTo | None = None
+    warnings: list[Literal["no_provider_in_area"]] = Field(default_factory=list)
+    safety_net: str | None = None
+    instruction: str | None = None
+    urgency_instruction: str | None = None
+    notices: list[Notice] = Field(default_factory=list)
 
     @cached_property
     def json_bytes(self) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from triage.engine.policy import Outcome
+from triage.engine.policy import RED_FLAGS, Outcome
 from triage.rules.model import Locale, RuleSet
 
 _TEMPLATES: dict[str, dict[Locale, str]] = {
@@ -37,6 +37,30 @@ _TEMPLATES: dict[str, dict[Locale, str]] = {
         "sv": "Varningstecken: {flags}. Ring 112 genast. Ett varningstecken går före alla "
         "andra regler.",
         "en": "Warning sign: {flags}. Call 112 now. A warning sign comes before every other rule.",
+    },
+    "red_flag_v3": {
+        "fi": "Hälytysmerkki: {flags}. Soita 112 heti. Hälytysmerkki menee kaikkien muiden "
+        "sääntöjen edelle, eikä se odota muita vastauksia.",
+        "sv": "Varningstecken: {flags}. Ring 112 genast. Ett varningstecken går före alla "
+        "andra regler och väntar inte på andra svar.",
+        "en": "Red flag: {flags}. Call 112 now. A red flag comes before every other rule and "
+        "waits for no other answer.",
+    },
+    "not_screened": {
+        "fi": "Hälytysmerkkejä ei ole vielä käyty läpi: päätöstä ei tehdä ennen kuin ne on "
+        "kysytty. Kysy: {questions}",
+        "sv": "Varningstecknen har ännu inte gåtts igenom: inget beslut fattas innan de har "
+        "frågats. Fråga: {questions}",
+        "en": "The red flags have not been asked yet: nothing is decided until they are. "
+        "Ask: {questions}",
+    },
+    "precaution": {
+        "fi": "Päätös on tehty varmuuden vuoksi: seuraaviin kysymyksiin vastattiin 'ei "
+        "tiedossa', joten vakavampi vaihtoehto on oletettu. {questions}",
+        "sv": "Beslutet är fattat för säkerhets skull: frågorna nedan besvarades med 'vet "
+        "inte', så det allvarligare alternativet har antagits. {questions}",
+        "en": "Decided as a precaution: the questions below were answered 'not known', so "
+        "the more serious alternative was assumed. {questions}",
     },
     "no_rule": {
         "fi": "Mikään sääntö ei sovellu tähän tilanteeseen: ohjaa alueelliseen palveluneuvontaan.",
@@ -72,6 +96,23 @@ _PROVIDER_NOTES: dict[str, dict[Locale, str]] = {
 }
 
 
+RED_FLAGS_QUESTION: dict[Locale, str] = {
+    "fi": "Onko asiakkaalla nyt jokin hälytysmerkeistä? Käy luettelo läpi ja merkitse ne, "
+    "tai merkitse 'ei hälytysmerkkejä'.",
+    "sv": "Har patienten något av varningstecknen nu? Gå igenom listan och markera dem, "
+    "eller markera 'inga varningstecken'.",
+    "en": "Does the client have any of the red flags now? Go through the list and tick "
+    "them, or tick 'no red flags'.",
+}
+
+
+def question(rules: RuleSet, need: str, fact: str, locale: Locale) -> str:
+    """The question that asks for a fact, or for the red flags (the pseudo-fact)."""
+    if fact == RED_FLAGS:
+        return RED_FLAGS_QUESTION[locale]
+    return rules.fact(need, fact).question.get(locale)
+
+
 def provider_note(code: str, locale: Locale) -> str:
     return _PROVIDER_NOTES[code][locale]
 
@@ -85,12 +126,20 @@ def explanation(
         w = result.winner
         if red_flags and w.urgency == "emergency" and w in rules.common_rules:
             flags = ", ".join(rules.red_flags[f].get(locale) for f in red_flags)
-            return _TEMPLATES["red_flag"][locale].format(flags=flags)
-        return _TEMPLATES["decided"][locale].format(
+            template = "red_flag_v3" if rules.policy >= 3 else "red_flag"  # v2 replays as was
+            return _TEMPLATES[template][locale].format(flags=flags)
+        text = _TEMPLATES["decided"][locale].format(
             description=w.description.get(locale), rule=w.id, priority=w.priority
         )
+        if result.precautionary:
+            asked = " ".join(question(rules, need, f, locale) for f in result.precautionary)
+            text += " " + _TEMPLATES["precaution"][locale].format(questions=asked)
+        return text
+    if result.missing[:1] == (RED_FLAGS,):
+        questions = " ".join(question(rules, need, f, locale) for f in result.missing)
+        return _TEMPLATES["not_screened"][locale].format(questions=questions)
     if result.blocking:
-        questions = " ".join(rules.fact(need, f).question.get(locale) for f in result.missing)
+        questions = " ".join(question(rules, need, f, locale) for f in result.missing)
         template = "blocked_one" if len(result.blocking) == 1 else "blocked_many"
         return _TEMPLATES[template][locale].format(
             rules=", ".join(f"{r.id} ({r.priority})" for r in result.blocking),

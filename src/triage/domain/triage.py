@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from triage.catalog.listing import Listed, Listing, Seeker, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
-from triage.domain.case import Case, Client, case_values, parse_case, resolve_locale
-from triage.domain.contact import ContactAnswer, ContactIn, Plan, make_plan, parse_contact
+from triage.domain.case import (
+    Case,
+    Client,
+    case_values,
+    not_known_facts,
+    parse_case,
+    resolve_locale,
+    screened,
+)
+from triage.domain.contact import (
+    ContactAnswer,
+    ContactIn,
+    Plan,
+    contact_cases,
+    make_plan,
+    parse_contact,
+)
 from triage.domain.decision import (
     Decision,
-    FiredRule,
-    MissingFact,
     ProviderNote,
     ProviderRef,
-    ServiceRef,
+    RouteTo,
 )
-from triage.domain.texts import explanation, provider_note
+from triage.domain.ids import random_bytes, time_ordered_id
+from triage.domain.parts import outcome_parts, timing_parts
+from triage.domain.texts import provider_note
 from triage.engine.analysis import load_checked_rules
 from triage.engine.compiler import compile_rules
 from triage.engine.durable import DurableEngine
@@ -31,9 +44,9 @@ from triage.rules.model import Locale, RuleSet, Value
 
 
 def seeker(case: Case) -> Seeker:
-    c = case.client
+    c = case.client or Client()
     return Seeker(
-        municipality=c.municipality,
+        municipality=c.municipality or "",
         languages=tuple(c.languages or ()),
         chosen_provider=c.chosen_provider,
         needs_accessible_premises=c.needs_accessible_premises,
@@ -41,31 +54,7 @@ def seeker(case: Case) -> Seeker:
 
 
 _UNKNOWN = object()  # a value the case does not give (in evaluate_many's keys)
-_POOL = threading.local()
-# a forked child must not hand out its parent's bytes again (the same ids and seeds)
-os.register_at_fork(after_in_child=lambda: _POOL.__dict__.clear())
-
-
-def random_bytes(n: int) -> bytes:
-    """n bytes from the operating system's CSPRNG, read 4 KiB at a time: one system call
-    per couple of hundred decisions instead of one each (it showed in the profile)."""
-    pool: bytes = getattr(_POOL, "bytes", b"")
-    if len(pool) < n:
-        pool = os.urandom(4096)
-    _POOL.bytes = pool[n:]
-    return pool[:n]
-
-
-def time_ordered_id(random: bytes) -> str:
-    """A UUID of version 7 (RFC 9562): the time in milliseconds, then 74 of the 80 random
-    bits given. Ids made in time order go at the end of the audit log's indexes rather than
-    at random places in them, so a group commit dirties far fewer pages (writing 2,000
-    decisions in groups of 4 into a table of 20,000: user CPU 80-85 us per row instead of
-    100-120, 0.57 ms per commit instead of 0.65-0.90)."""
-    ms = time.time_ns() // 1_000_000
-    h = (ms.to_bytes(6, "big") + random[:10]).hex()
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-7{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+_NOT_KNOWN = object()  # a value the case answers "not_known"
 
 
 PARTS_SEEN = 4096  # outcomes whose parts are kept (forgotten all at once beyond)
@@ -82,6 +71,7 @@ class Triage:
         self.catalog = catalog
         self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
         self._parts_seen: dict[tuple[object, ...], dict[str, Any]] = {}
+        self._times: dict[tuple[object, ...], dict[str, Any]] = {}
 
     @classmethod
     def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
@@ -96,9 +86,12 @@ class Triage:
         return Triage(rules=self.rules, evaluator=self.evaluator, catalog=catalog)
 
     def evaluate(self, case: Case) -> Outcome:
-        values = case_values(case, self.rules)
+        rules = self.rules
+        values = case_values(case, rules)
         truths = self.evaluator.evaluate(case.need, values)
-        return outcome(self.rules, case.need, values, truths)
+        return outcome(
+            rules, case.need, values, truths, not_known_facts(case, rules), screened(case, rules)
+        )
 
     def decide(
         self, raw: Any, *, locale: Locale | None = None, seed: int | None = None
@@ -119,8 +112,8 @@ class Triage:
         self._check_client(contact.client)
         return contact, cases
 
-    def _check_client(self, client: Client) -> None:
-        chosen = client.chosen_provider
+    def _check_client(self, client: Client | None) -> None:
+        chosen = client.chosen_provider if client else None
         if chosen and self.catalog.providers and self.catalog.get(chosen) is None:
             raise InvalidCaseError(
                 "client.chosen_provider", "unknown_provider", catalog=self.catalog.version
@@ -132,18 +125,39 @@ class Triage:
         *,
         locale: Locale | None = None,
         seeds: Sequence[int] | None = None,
+        now: datetime | None = None,
     ) -> ContactAnswer:
         """Decide each need of a validated contact as a case of its own (the bulk path),
-        and plan them."""
-        decisions = self.decide_many(cases, locale=locale, seeds=seeds)
+        and plan them. All needs share one time of contact (`now` when the contact gives
+        none). When the client's age or municipality is left out because a need has a red
+        flag (S7a), only the needs with a red flag are decided."""
+        chosen = contact_cases(cases)
+        decisions = self.decide_many(
+            [cases[i] for i in chosen],
+            locale=locale,
+            seeds=seeds,
+            now=(now or datetime.now(UTC)) if self.rules.policy >= 3 else None,
+        )
+        undecided = [c.need for i, c in enumerate(cases) if i not in chosen]
         return ContactAnswer(
             contact_id=time_ordered_id(random_bytes(10)),
             decisions=decisions,
-            plan=self.plan(decisions),
+            plan=self.plan(decisions, cases, undecided),
         )
 
-    def plan(self, decisions: Sequence[Decision]) -> Plan:
-        return make_plan(decisions, list(self.rules.urgencies), self.rules.sectors)
+    def plan(
+        self, decisions: Sequence[Decision], cases: Sequence[Case], undecided: Sequence[str] = ()
+    ) -> Plan:
+        first = cases[0]
+        return make_plan(
+            decisions,
+            list(self.rules.urgencies),
+            self.rules.sectors,
+            policy=self.rules.policy,
+            consent=first.client.consent_to_share if first.client else None,
+            locale=resolve_locale(first) if not decisions else decisions[0].locale,
+            undecided=undecided,
+        )
 
     def evaluate_many(self, cases: Sequence[Case]) -> list[Outcome]:
         """`evaluate` on each case, in order, in one pass. Cases that agree on every value
@@ -155,7 +169,12 @@ class Triage:
         values: dict[int, dict[str, Value]] = {}
         for i, case in enumerate(cases):
             v = case_values(case, rules)
-            key = (case.need, *(v.get(f, _UNKNOWN) for f in rules.reads(case.need)))
+            nk = not_known_facts(case, rules)
+            key = (
+                case.need,
+                screened(case, rules),
+                *(v.get(f, _NOT_KNOWN if f in nk else _UNKNOWN) for f in rules.reads(case.need)),
+            )
             keys.append(key)
             if key not in firsts:
                 firsts[key] = i
@@ -167,7 +186,15 @@ class Triage:
         for need, where in by_need.items():
             found = self.evaluator.evaluate_many(need, [values[i] for i in where])
             for i, truths in zip(where, found, strict=True):
-                outcomes[i] = outcome(rules, need, values[i], truths)
+                case = cases[i]
+                outcomes[i] = outcome(
+                    rules,
+                    need,
+                    values[i],
+                    truths,
+                    not_known_facts(case, rules),
+                    screened(case, rules),
+                )
         return [outcomes[firsts[key]] for key in keys]
 
     def decide_many(
@@ -176,12 +203,17 @@ class Triage:
         *,
         locale: Locale | None = None,
         seeds: Sequence[int] | None = None,
+        now: datetime | None = None,
     ) -> list[Decision]:
         """`decide_case` on each case, in order, with the engine's bulk path."""
         results = self.evaluate_many(cases)
         return [
             self.decide_case(
-                case, locale=locale, seed=None if seeds is None else seeds[i], result=result
+                case,
+                locale=locale,
+                seed=None if seeds is None else seeds[i],
+                result=result,
+                now=now,
             )
             for i, (case, result) in enumerate(zip(cases, results, strict=True))
         ]
@@ -193,8 +225,11 @@ class Triage:
         locale: Locale | None = None,
         seed: int | None = None,
         result: Outcome | None = None,
+        now: datetime | None = None,
     ) -> Decision:
-        """The decision on a valid case (`result`: its outcome, when already evaluated)."""
+        """The decision on a valid case (`result`: its outcome, when already evaluated).
+        `now` is the time of contact when the case gives none (replay passes the recorded
+        one); the clock is read only when neither is given."""
         loc = resolve_locale(case, locale)
         result = self.evaluate(case) if result is None else result
         winner = result.winner
@@ -212,9 +247,21 @@ class Triage:
             if winner
             else Listing((), None)
         )
+        timing = (
+            timing_parts(self.rules, case, winner, now, self._times)
+            if self.rules.policy >= 3
+            else {}
+        )
+        if timing and winner is not None:
+            timing["route_to"] = RouteTo(
+                code=winner.service, name=parts["service"].name, fallback=[]
+            )
+            if listing.note == "no_provider_in_area":
+                timing["warnings"] = ["no_provider_in_area"]
         return Decision(
             decision_id=time_ordered_id(fresh[:10]),
             **parts,
+            **timing,
             providers=[self._provider_ref(item, loc) for item in listing.providers],
             provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
             if listing.note
@@ -248,7 +295,10 @@ class Triage:
         key = (
             case.need,
             loc,
-            *case.red_flags,
+            case.screened,
+            *case.flags,
+            None,
+            *result.precautionary,
             None,
             result.status,
             result.winner.id if result.winner else None,
@@ -261,40 +311,7 @@ class Triage:
         if parts is None:
             if len(self._parts_seen) >= PARTS_SEEN:
                 self._parts_seen.clear()
-            parts = self._parts_seen[key] = self._outcome_parts(case, result, loc)
+            parts = self._parts_seen[key] = outcome_parts(
+                self.rules, self.catalog.version, case, result, loc
+            )
         return parts
-
-    def _outcome_parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
-        """What a decision says that follows from its outcome alone (not the seed)."""
-        rules = self.rules
-        winner = result.winner
-        return dict(
-            status=result.status,
-            need=case.need,
-            service=(
-                ServiceRef(code=winner.service, name=rules.services[winner.service].get(loc))
-                if winner
-                else None
-            ),
-            urgency=winner.urgency if winner else None,
-            missing_facts=[
-                MissingFact(fact=f, question=rules.fact(case.need, f).question.get(loc))
-                for f in result.missing
-            ],
-            fired_rules=[
-                FiredRule(
-                    id=r.id,
-                    priority=r.priority,
-                    service=r.service,
-                    urgency=r.urgency,
-                    description=r.description.get(loc),
-                )
-                for r in result.fired
-            ],
-            winning_rule=winner.id if winner else None,
-            blocking_rules=[r.id for r in result.blocking],
-            rules_version=rules.version,
-            catalog_version=self.catalog.version,
-            locale=loc,
-            explanation=explanation(rules, case.need, result, loc, case.red_flags),
-        )

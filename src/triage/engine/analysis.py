@@ -14,12 +14,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from triage.engine.logic import Truth, evaluate
+from triage.engine.logic import Truth, evaluate, unknown_facts
 from triage.errors import RuleConflictError, RuleFileError
 from triage.rules.loader import load_rule_files, read_rule_files
 from triage.rules.model import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
+from triage.rules.safety import policy_problems
 
 ABSENT = object()  # marks "unknown" among a fact's representative values
+NOT_KNOWN = object()  # marks the answer "not_known" (policy 3) among them
 Candidate = Value | object
 
 
@@ -62,7 +64,8 @@ def _tidy(v: float) -> float | int:
 
 
 def candidates(rules: RuleSet, need: str, codes: Sequence[str]) -> dict[str, list[Candidate]]:
-    """Representative values for each fact in `codes`, with ABSENT where it can be unknown."""
+    """Representative values for each fact in `codes`, with ABSENT where it can be unknown
+    and NOT_KNOWN where it can be answered so."""
     need_rules = rules.rules_for(need)
     out: dict[str, list[Candidate]] = {}
     for code in codes:
@@ -73,14 +76,33 @@ def candidates(rules: RuleSet, need: str, codes: Sequence[str]) -> dict[str, lis
         values: list[Candidate] = list(representative_values(fact, need_rules))
         if not fact.always_known:
             values.append(ABSENT)
+        if fact.accepts_not_known:
+            values.append(NOT_KNOWN)
         out[code] = values
     return out
 
 
-def assignments(domains: Mapping[str, list[Candidate]]) -> Iterator[dict[str, Value]]:
+def assignments(
+    domains: Mapping[str, list[Candidate]],
+) -> Iterator[tuple[dict[str, Value], frozenset[str]]]:
+    """Every combination: the known values, and the facts answered "not_known"."""
     codes = list(domains)
     for combo in itertools.product(*(domains[c] for c in codes)):
-        yield {c: v for c, v in zip(codes, combo, strict=True) if v is not ABSENT}  # type: ignore[misc]
+        pairs = list(zip(codes, combo, strict=True))
+        known = {c: v for c, v in pairs if v is not ABSENT and v is not NOT_KNOWN}
+        yield known, frozenset(c for c, v in pairs if v is NOT_KNOWN)  # type: ignore[misc]
+
+
+def is_candidate(rule: Rule, values: Mapping[str, Value], not_known: frozenset[str]) -> bool:
+    """True, or unknown only through facts answered "not_known" (precautionary)."""
+    truth = evaluate(rule.when, values)
+    if truth is Truth.TRUE:
+        return True
+    return (
+        truth is Truth.UNKNOWN
+        and bool(not_known)
+        and all(f in not_known for f in unknown_facts(rule.when, values))
+    )
 
 
 @dataclass(frozen=True)
@@ -95,7 +117,8 @@ MAX_CONFLICT_CASES = 250_000  # inputs the conflict check may evaluate for one r
 
 
 def find_conflicts(rules: RuleSet, budget: int = MAX_CONFLICT_CASES) -> list[Conflict]:
-    """Pairs of same-priority rules with different outcomes that can both be definitely true.
+    """Pairs of same-priority rules with different outcomes that can both be candidates:
+    definitely true, or (policy 3) unknown only through "not_known" answers.
 
     The check is exhaustive over each pair's fact regions, within `budget` evaluated
     inputs; a rule set that needs more is refused (RuleFileError) rather than checked
@@ -121,12 +144,10 @@ def find_conflicts(rules: RuleSet, budget: int = MAX_CONFLICT_CASES) -> list[Con
                     line=a.line,
                     rule_id=a.id,
                 )
-            for values in assignments(domains):
-                if (
-                    evaluate(a.when, values) is Truth.TRUE
-                    and evaluate(b.when, values) is Truth.TRUE
-                ):
-                    conflicts.append(Conflict(need, a, b, values))
+            for values, not_known in assignments(domains):
+                if is_candidate(a, values, not_known) and is_candidate(b, values, not_known):
+                    example = {**values, **dict.fromkeys(not_known, "not_known")}
+                    conflicts.append(Conflict(need, a, b, example))
                     seen.add((a.id, b.id))
                     break
     return conflicts
@@ -152,9 +173,12 @@ def load_checked_rules(directory: str | Path) -> RuleSet:
 
 
 def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
-    """Load rules from {relative path: text} and refuse conflicting sets."""
+    """Load rules from {relative path: text} and refuse conflicting sets, and policy-3
+    sets that fail its checks (rules/safety.py)."""
     rules = load_rule_files(files, root=root)
     check_conflicts(rules)
+    for problem in policy_problems(rules):
+        raise problem
     return rules
 
 

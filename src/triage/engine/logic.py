@@ -109,22 +109,27 @@ def unknown_facts(c: Condition, values: Mapping[str, Value]) -> list[str]:
     """The unknown facts that keep `c` unknown: answering all of them makes `c` true or false.
 
     Only parts that are themselves unknown are followed, so a fact behind a part that is
-    already false (in an `all`) or true (in an `any`) is not asked for. (The same walk as
-    over `trace`, without building a Trace for every step: it runs for every decision that
-    asks for information.)
+    already false (in an `all`) or true (in an `any`) is not asked for. One pass, bottom
+    up: each part's truth and its unknown facts together (it runs for every unknown rule
+    of a decision that asks for information or decides as a precaution).
     """
-    found: dict[str, None] = {}
+    truth, found = _unknown(c, values)
+    return list(dict.fromkeys(found)) if truth is Truth.UNKNOWN else []
 
-    def walk(c: Condition) -> None:  # c is unknown
-        if isinstance(c, Compare):
-            found.setdefault(c.fact, None)
-        elif isinstance(c, Not):
-            walk(c.item)
-        elif isinstance(c, All | AnyOf):
-            for item in c.items:
-                if evaluate(item, values) is Truth.UNKNOWN:
-                    walk(item)
 
-    if evaluate(c, values) is Truth.UNKNOWN:
-        walk(c)
-    return list(found)
+def _unknown(c: Condition, values: Mapping[str, Value]) -> tuple[Truth, list[str]]:
+    """`c`'s truth, and (when unknown) the facts of its unknown parts, in order."""
+    if isinstance(c, Compare):
+        if c.fact not in values:
+            return Truth.UNKNOWN, [c.fact]
+        return (Truth.TRUE if holds(c, values[c.fact]) else Truth.FALSE), []
+    if isinstance(c, Not):
+        truth, found = _unknown(c.item, values)
+        return truth.negate(), found
+    if isinstance(c, All | AnyOf):
+        parts = [_unknown(item, values) for item in c.items]
+        truth = _combined(c, {t for t, _ in parts})
+        if truth is not Truth.UNKNOWN:
+            return truth, []
+        return truth, [f for t, facts in parts if t is Truth.UNKNOWN for f in facts]
+    return evaluate(c, values), []  # always, red flags, known, missing: never unknown

@@ -1,8 +1,11 @@
-"""From rule truths to an outcome, with the semantics of ROUTING_POLICY.md.
+"""From rule truths to an outcome, with the semantics of docs/policy.md.
 
-The case is decided by the highest-priority rule that is definitely true, unless a rule
-of strictly higher priority is unknown: then it is not decided, and the unknown facts
-those outranking rules depend on are asked for. The engine never guesses past them.
+A rule that is unknown only because of facts answered "not_known" is *precautionary*: it
+counts as a candidate, as if it held (asking again cannot help). A rule unknown because of
+an absent fact is *blocking*. The case is decided by the highest-priority candidates,
+unless a blocking rule of strictly higher priority exists: then it is not decided, and the
+absent facts those outranking rules depend on are asked for. The engine never guesses past
+them. With no "not_known" answer (every rule set before policy 3) this is the v2 policy.
 """
 
 from __future__ import annotations
@@ -52,36 +55,86 @@ class PythonEvaluator:
         return [self.evaluate(need, values) for values in many]
 
 
+RED_FLAGS = "red_flags"  # the pseudo-fact asked when red flags were not screened (S9)
+EMERGENCY = "emergency"  # the urgency that does not wait for screening
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: Literal["decided", "needs_information"]
     winner: Rule | None
     fired: tuple[Rule, ...]  # definitely true, highest priority first
-    blocking: tuple[Rule, ...]  # unknown rules that outrank every true rule
-    missing: tuple[str, ...]  # unknown facts the blocking rules depend on
+    blocking: tuple[Rule, ...]  # unknown rules that outrank every candidate
+    missing: tuple[str, ...]  # absent facts the blocking rules depend on (red_flags first)
+    precautionary: tuple[str, ...] = ()  # not-known facts a precautionary decision assumed
 
 
-def outcome(rules: RuleSet, need: str, values: Mapping[str, Value], truths: RuleTruths) -> Outcome:
-    ordered = rules.by_priority(need)  # stable: file order among equal priorities
+def outcome(
+    rules: RuleSet,
+    need: str,
+    values: Mapping[str, Value],
+    truths: RuleTruths,
+    not_known: frozenset[str] = frozenset(),
+    screened: bool = True,
+) -> Outcome:
+    """The outcome for a case's values (absent and not-known facts left out), the rule
+    truths over them, which facts were answered "not_known", and whether red flags were
+    screened (S9: an unscreened case is decided only with urgency emergency)."""
+    found = _decide(rules.by_priority(need), values, truths, not_known)
+    if screened or (found.winner is not None and found.winner.urgency == EMERGENCY):
+        return found
+    return Outcome(
+        "needs_information", None, found.fired, found.blocking, (RED_FLAGS, *found.missing)
+    )
+
+
+def _decide(
+    ordered: Sequence[Rule],  # by priority, file order among equals
+    values: Mapping[str, Value],
+    truths: RuleTruths,
+    not_known: frozenset[str],
+) -> Outcome:
     definite = truths.definite
     fired = tuple(r for r in ordered if r.id in definite)
     if len(truths.possible) == len(definite):  # nothing unknown: nothing can block
         return Outcome("decided", fired[0], fired, (), ()) if fired else NOTHING
-    top = fired[0].priority if fired else None
-    blocking = tuple(
+    floor = fired[0].priority if fired else None
+    # only unknown rules above the first true one can matter: a candidate at or below it
+    # loses to it, and a blocking rule there does not outrank it
+    unknown = [
         r
         for r in ordered
-        if r.id in truths.possible and r.id not in definite and (top is None or r.priority > top)
+        if r.id in truths.possible
+        and r.id not in definite
+        and (floor is None or r.priority > floor)
+    ]
+    needs: dict[str, list[str]] = {}
+    cautious: set[str] = set()
+    if not_known:  # precautionary: every fact the rule waits on was answered "not_known"
+        needs = {r.id: unknown_facts(r.when, values) for r in unknown}
+        cautious = {r.id for r in unknown if all(f in not_known for f in needs[r.id])}
+    top = max((r.priority for r in unknown if r.id in cautious), default=floor)
+    blocking = tuple(
+        r for r in unknown if r.id not in cautious and (top is None or r.priority > top)
     )
     if blocking:
         missing: dict[str, None] = {}
         for rule in blocking:
-            for fact in unknown_facts(rule.when, values):
-                missing.setdefault(fact, None)
+            facts = needs[rule.id] if rule.id in needs else unknown_facts(rule.when, values)
+            for fact in facts:
+                if fact not in not_known:  # asked already: never asked again
+                    missing.setdefault(fact, None)
         return Outcome("needs_information", None, fired, blocking, tuple(missing))
-    if fired:
+    if top is None:
+        return NOTHING
+    if fired and fired[0].priority == top:
         return Outcome("decided", fired[0], fired, (), ())
-    return NOTHING
+    at_top = [r for r in unknown if r.id in cautious and r.priority == top]
+    assumed: dict[str, None] = {}
+    for rule in at_top:
+        for fact in needs[rule.id]:
+            assumed.setdefault(fact, None)
+    return Outcome("decided", at_top[0], fired, (), (), tuple(assumed))
 
 
 NOTHING = Outcome("needs_information", None, (), (), ())

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from triage.domain.case import MAX_ITEMS, Case
+from triage.domain.case import MAX_FLAGS, MAX_ITEMS, Case
 from triage.domain.contact import ContactIn
 from triage.rules.model import Locale
 
@@ -68,31 +68,66 @@ class OptionOut(BaseModel):
 
 
 class FactOut(BaseModel):
+    """A fact and its question. `safety`: an answer can make the decision more urgent (it
+    has no default); `not_known`: "not_known" is a valid answer (policy 3); a `deprecated`
+    fact is still accepted but never asked (no question)."""
+
     code: str
     type: str
-    question: str
+    question: str | None
     values: list[str] | None = None
     options: list[OptionOut] | None = None
     min: int | float | None = None  # an integer for an int fact
     max: int | float | None = None
     default: bool | int | float | str | None = None
     unit: str | None = None
+    safety: bool = False
+    not_known: bool = False
+    deprecated: bool = False
 
 
 class NeedOut(BaseModel):
     code: str
     name: str
     facts: list[FactOut]
+    safety_net: str | None = None  # said with the need's health-sector outcomes
+
+
+class DeadlineOut(BaseModel):
+    """How the deadline follows from the time of contact (Europe/Helsinki): `hours` after
+    it, or 23:59 local time `days` calendar days or `working_days` working days after the
+    contact day, at least `at_least_hours` after the contact."""
+
+    hours: int | None = None
+    days: int | None = None
+    working_days: int | None = None
+    at_least_hours: int = 0
+
+
+class UrgencyOut(BaseModel):
+    code: str
+    name: str
+    instruction: str | None = None  # what staff do with every decision of this urgency
+    deadline: DeadlineOut | None = None  # none: no deadline
+
+
+class RedFlagOut(BaseModel):
+    code: str
+    name: str
+    instruction: str | None = None  # what staff do for this flag
 
 
 class NeedsOut(BaseModel):
     rules_version: str
+    policy: int = 2
     locale: Locale
     needs: list[NeedOut]
-    red_flags: list[Named]
-    urgencies: list[Named]
+    red_flags: list[RedFlagOut]
+    red_flags_question: str | None = None  # asked when red flags were not screened
+    urgencies: list[UrgencyOut]
+    notices: list[Named] = []
     max_facts: int = MAX_ITEMS
-    max_red_flags: int = MAX_ITEMS
+    max_red_flags: int = MAX_FLAGS
 
 
 class ProviderOut(BaseModel):

@@ -15,9 +15,10 @@ from typing import Any
 
 from triage.errors import RuleFileError, did_you_mean
 from triage.rules.conditions import ConditionParser
-from triage.rules.model import Fact, Need, Rule, RuleSet, check_fact_value
+from triage.rules.model import Fact, Need, Rule, RuleSet, Text, check_fact_value
 from triage.rules.schema import (
     CODE,
+    CalendarIn,
     CommonFileIn,
     FactIn,
     NeedFileIn,
@@ -25,10 +26,11 @@ from triage.rules.schema import (
     parse_yaml,
     validate,
 )
+from triage.rules.timing import Calendar, Deadline, NonWorkingDay
 from triage.yamlfile import line_of
 
 # Field names the engine uses on the case fact, or that durable_rules treats specially.
-RESERVED_FACTS = frozenset({"id", "sid", "kind", "red_flag_count"})
+RESERVED_FACTS = frozenset({"id", "sid", "kind", "red_flag_count", "red_flags"})
 
 # --- building the rule set ------------------------------------------------------------
 
@@ -78,6 +80,13 @@ class _Builder:
                 ["then", "urgency"],
                 did_you_mean(rin.then.urgency, self.common.urgencies),
             )
+        for i, notice in enumerate(rin.notices):
+            if notice not in self.common.notices:
+                fail(
+                    f"notices: unknown notice {notice!r}",
+                    ["notices", i],
+                    did_you_mean(notice, self.common.notices),
+                )
         when_raw = raw["rules"][index].get("when")
         condition = ConditionParser(facts, path, rin.id).parse(when_raw, [*where, "when"], raw)
         return Rule(
@@ -88,12 +97,15 @@ class _Builder:
             service=rin.then.service,
             urgency=rin.then.urgency,
             justification=rin.justification,
+            safety_net=rin.safety_net.to_text() if rin.safety_net else None,
+            instruction=rin.instruction.to_text() if rin.instruction else None,
+            notices=tuple(rin.notices),
             file=str(path),
             line=line,
         )
 
 
-def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
+def _build_fact(code: str, fin: FactIn, raw: Any, path: Path, policy: int) -> Fact:
     loc: list[str | int] = ["facts", code]
 
     def fail(msg: str, sub: str | None = None) -> None:
@@ -128,10 +140,19 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path) -> Fact:
             fail("an int fact needs whole-number min and max")
     elif fin.min is not None or fin.max is not None:
         fail("only numeric facts have min and max")
+    if policy < 3 and (fin.safety or fin.deprecated or fin.not_known == "accepted"):
+        fail("safety, not_known and deprecated need `policy: 3` in common.yaml")
+    if fin.question is None and not fin.deprecated:
+        fail("a fact needs a question (only a deprecated fact has none)", "question")
+    if fin.question is not None and fin.deprecated:
+        fail("a deprecated fact is never asked: remove its question (C5)", "question")
     fact = Fact(
         code=code,
         type=fin.type,
-        question=fin.question.to_text(),
+        question=fin.question.to_text() if fin.question else Text(fi=code, sv=code, en=code),
+        safety=fin.safety,
+        accepts_not_known=fin.not_known == "accepted",
+        deprecated=fin.deprecated,
         values=values,
         labels=labels,
         min=fin.min,
@@ -188,6 +209,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     common_raw = parse_yaml(text, common_path)
     digest.update(b"common.yaml\0" + text.encode())
     common: CommonFileIn = validate(CommonFileIn, common_raw, common_path)
+    policy = common.policy or 2
     builder = _Builder(common, common_raw, common_path)
     common_rules = tuple(
         builder.rule(r, common_raw, common_path, i, {}) for i, r in enumerate(common.rules)
@@ -206,13 +228,52 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
                 file=str(path),
                 line=line_of(raw, ["need"]),
             )
-        facts = {code: _build_fact(code, fin, raw, path) for code, fin in nin.facts.items()}
+        facts = {code: _build_fact(code, fin, raw, path, policy) for code, fin in nin.facts.items()}
         rules = tuple(builder.rule(r, raw, path, i, facts) for i, r in enumerate(nin.rules))
         needs[nin.need] = Need(
-            code=nin.need, name=nin.name.to_text(), facts=facts, rules=rules, file=str(path)
+            code=nin.need,
+            name=nin.name.to_text(),
+            facts=facts,
+            rules=rules,
+            file=str(path),
+            safety_net=nin.safety_net.to_text() if nin.safety_net else None,
+            safety_net_line=line_of(raw, ["safety_net"]),
         )
 
+    services = common.services
+    for code, service in services.items():
+        for i, other in enumerate(service.after_hours or ()):
+            if other not in services:
+                raise RuleFileError(
+                    f"services.{code}.after_hours: unknown service {other!r}",
+                    file=str(common_path),
+                    line=line_of(common_raw, ["services", code, "after_hours", i]),
+                    suggestion=did_you_mean(other, services),
+                )
     return RuleSet(
+        policy=policy,
+        urgency_instructions={
+            k: v.instruction.to_text() for k, v in common.urgencies.items() if v.instruction
+        },
+        deadlines={
+            k: Deadline(**v.deadline.model_dump())
+            for k, v in common.urgencies.items()
+            if v.deadline
+        },
+        red_flag_instructions={
+            k: v.instruction.to_text() for k, v in common.red_flags.items() if v.instruction
+        },
+        notices={k: v.to_text() for k, v in common.notices.items()},
+        open_24_7=frozenset(k for k, v in services.items() if v.open_24_7),
+        after_hours={k: tuple(v.after_hours) for k, v in services.items() if v.after_hours},
+        calendar=_calendar(common.calendar) if common.calendar else None,
+        common_file=str(common_path),
+        common_lines={
+            (kind, code): line
+            for kind in ("urgencies", "services", "red_flags", "notices")
+            for code in getattr(common, kind)
+            if (line := line_of(common_raw, [kind, code])) is not None
+        },
         urgencies={k: v.to_text() for k, v in common.urgencies.items()},
         services={k: v.to_text() for k, v in common.services.items()},
         listing={k: v.listing for k, v in common.services.items()},
@@ -222,3 +283,31 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         common_rules=common_rules,
         version="sha256:" + digest.hexdigest()[:16],
     )
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _calendar(cin: CalendarIn) -> Calendar:
+    """The calendar section of common.yaml as plain data."""
+    days = []
+    for d in cin.non_working_days:
+        month = day = until_month = until_day = None
+        if d.date:
+            month, day = (int(x) for x in d.date.split("-"))
+        if d.between:
+            (month, day), (until_month, until_day) = (
+                tuple(int(x) for x in b.split("-")) for b in d.between
+            )
+        days.append(
+            NonWorkingDay(
+                name=tuple(d.name.model_dump(exclude_none=True).items()),
+                month=month,
+                day=day,
+                easter=d.easter,
+                weekday=WEEKDAYS.index(d.weekday) if d.weekday else None,
+                until_month=until_month,
+                until_day=until_day,
+            )
+        )
+    return Calendar(time_zone=cin.time_zone, non_working_days=tuple(days))

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 
 from triage.messages import LOCALES as LOCALES  # re-exported: the one home is messages
 from triage.messages import Locale as Locale
+from triage.rules.timing import Calendar, Deadline
 
 Value: TypeAlias = bool | int | float | str
 FactType = Literal["enum", "bool", "int", "number", "code"]
@@ -48,6 +49,9 @@ class Fact:
     default: Value | None = None
     unit: str | None = None
     is_client_attribute: bool = False
+    safety: bool = False  # policy 3: an answer can make the decision more urgent (no default)
+    accepts_not_known: bool = False  # policy 3: "not_known" is a valid answer
+    deprecated: bool = False  # policy 3: read only under known(); never asked
     file: str | None = None
     line: int | None = None
 
@@ -69,8 +73,9 @@ class Fact:
 
     @property
     def always_known(self) -> bool:
-        """True when the fact can never be unknown: it has a default or is a required attribute."""
-        return self.default is not None or self.is_client_attribute
+        """True when the fact can never be unknown: a required attribute, or a default that
+        no "not_known" answer can override."""
+        return self.is_client_attribute or (self.default is not None and not self.accepts_not_known)
 
 
 def fact_problem(fact: Fact, value: Any) -> tuple[str, dict[str, Any]] | None:
@@ -216,6 +221,9 @@ class Rule:
     service: str
     urgency: str
     justification: str | None = None
+    safety_net: Text | None = None  # when to call 116117 / 112 (else the need's)
+    instruction: Text | None = None  # what staff tell the client at once
+    notices: tuple[str, ...] = ()  # duties staff must consider (codes of RuleSet.notices)
     file: str | None = None
     line: int | None = None
 
@@ -235,6 +243,8 @@ class Need:
     facts: Mapping[str, Fact]
     rules: tuple[Rule, ...]
     file: str | None = None
+    safety_net: Text | None = None  # for the need's health-sector outcomes
+    safety_net_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +259,16 @@ class RuleSet:
     version: str
     listing: Mapping[str, ListingKind] = field(default_factory=dict)
     sectors: Mapping[str, Sector] = field(default_factory=dict)
+    policy: int = 2  # which routing semantics: 2 (before v3) or 3 (common.yaml `policy: 3`)
+    urgency_instructions: Mapping[str, Text] = field(default_factory=dict)
+    deadlines: Mapping[str, Deadline] = field(default_factory=dict)
+    red_flag_instructions: Mapping[str, Text] = field(default_factory=dict)
+    notices: Mapping[str, Text] = field(default_factory=dict)
+    open_24_7: frozenset[str] = frozenset()
+    after_hours: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    calendar: Calendar | None = None
+    common_file: str | None = None
+    common_lines: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (kind, code)
     _rules_by_need: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
     _by_priority: dict[str, tuple[Rule, ...]] = field(default_factory=dict, compare=False)
     _reads: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)

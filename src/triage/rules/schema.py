@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
@@ -33,13 +33,18 @@ class TextIn(Strict):
 
 class FactIn(Strict):
     type: Literal["enum", "bool", "int", "number"]
-    question: TextIn
+    question: TextIn | None = None  # required unless the fact is deprecated
     values: list[StrictStr] | None = None
     labels: dict[str, TextIn] | None = None  # enum value -> what a person reads
     min: StrictInt | StrictFloat | None = None
     max: StrictInt | StrictFloat | None = None
     default: StrictBool | StrictInt | StrictFloat | StrictStr | None = None
     unit: StrictStr | None = None
+    # policy 3: a safety fact never has a default; not_known says whether "not_known" is a
+    # valid answer; a deprecated fact is never asked and is read only under known().
+    safety: StrictBool = False
+    not_known: Literal["accepted", "refused"] = "refused"
+    deprecated: StrictBool = False
 
 
 class ServiceIn(TextIn):
@@ -49,6 +54,47 @@ class ServiceIn(TextIn):
 
     listing: Literal["open", "continuity", "none"] = "open"
     sector: Literal["health", "social", "other"] | None = None
+    open_24_7: StrictBool = False
+    after_hours: list[StrictStr] | None = None  # services to try when this one is closed
+
+
+class DeadlineIn(Strict):
+    """`hours` after the contact; or 23:59 local time `days` (calendar) or `working_days`
+    after the contact day, at least `at_least_hours` after the contact."""
+
+    hours: StrictInt | None = Field(default=None, ge=0, le=72)
+    days: StrictInt | None = Field(default=None, ge=0, le=366)
+    working_days: StrictInt | None = Field(default=None, ge=1, le=60)
+    at_least_hours: StrictInt = Field(default=0, ge=0, le=72)
+
+
+class UrgencyIn(TextIn):
+    instruction: TextIn | None = None  # what staff do, shown with every such decision
+    deadline: DeadlineIn | None = None  # none: no deadline (routine)
+
+
+class RedFlagIn(TextIn):
+    instruction: TextIn | None = None  # the staff instruction for this flag
+
+
+class NonWorkingDayIn(Strict):
+    """One of: `date: MM-DD`; `easter: N` (days from Easter Sunday); `weekday` (monday ..
+    sunday) `between: [MM-DD, MM-DD]`."""
+
+    name: TextIn
+    date: StrictStr | None = Field(default=None, pattern=r"^\d\d-\d\d$")
+    easter: StrictInt | None = Field(default=None, ge=-60, le=60)
+    weekday: (
+        Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] | None
+    ) = None
+    between: list[Annotated[StrictStr, Field(pattern=r"^\d\d-\d\d$")]] | None = Field(
+        default=None, min_length=2, max_length=2
+    )
+
+
+class CalendarIn(Strict):
+    time_zone: StrictStr
+    non_working_days: list[NonWorkingDayIn]
 
 
 class ThenIn(Strict):
@@ -63,12 +109,18 @@ class RuleIn(Strict):
     justification: StrictStr | None = Field(default=None, min_length=10)
     when: Any
     then: ThenIn
+    safety_net: TextIn | None = None
+    instruction: TextIn | None = None
+    notices: list[StrictStr] = Field(default_factory=list, max_length=8)
 
 
 class CommonFileIn(Strict):
-    urgencies: dict[str, TextIn] = Field(min_length=1)
+    policy: Literal[3] | None = None  # absent: routing policy v2 (rule sets before v3)
+    urgencies: dict[str, UrgencyIn] = Field(min_length=1)
     services: dict[str, ServiceIn] = Field(min_length=1)
-    red_flags: dict[str, TextIn]
+    red_flags: dict[str, RedFlagIn]
+    notices: dict[str, TextIn] = Field(default_factory=dict)
+    calendar: CalendarIn | None = None
     rules: list[RuleIn] = Field(default_factory=list)
 
 
@@ -76,6 +128,7 @@ class NeedFileIn(Strict):
     need: str = Field(pattern=CODE)
     name: TextIn
     facts: dict[str, FactIn] = Field(max_length=MAX_FACTS)
+    safety_net: TextIn | None = None  # for the need's health-sector outcomes (policy 3)
     rules: list[RuleIn] = Field(min_length=1, max_length=MAX_RULES)
 
 

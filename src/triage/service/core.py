@@ -12,13 +12,14 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from triage.catalog.model import EMPTY_CATALOG, Catalog, Provider
 from triage.domain.case import Case
-from triage.domain.contact import ContactAnswer
+from triage.domain.contact import ContactAnswer, contact_cases
+from triage.domain.deadlines import check_window
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.engine.analysis import check_rule_files, refused_by_engine
@@ -231,7 +232,10 @@ class Service:
     def _decide(self, raw: Any, locale: Locale | None) -> tuple[Decision, Case]:
         triage = self.current  # one (rules, catalog) pair for the whole request
         case = triage.validate(raw)
-        return triage.decide_case(case, locale=locale), case
+        now = datetime.now(UTC)
+        if case.contact_time is not None:
+            check_window(case.contact_time, now)
+        return triage.decide_case(case, locale=locale, now=now), case
 
     def contact(self, raw: Any, *, locale: Locale | None, key_id: str | None) -> ContactAnswer:
         """Decide each need of a contact and plan them; every decision is recorded as its own
@@ -239,8 +243,12 @@ class Service:
         answer is returned. Invalid input is refused before anything is decided."""
         triage = self.current
         contact, cases = triage.validate_contact(raw)
-        answer = triage.decide_contact(cases, locale=locale)
-        self.audit.record_contact(answer, contact.model_dump(exclude_none=True), cases, key_id)
+        now = datetime.now(UTC)
+        if contact.contact_time is not None:
+            check_window(contact.contact_time, now)
+        answer = triage.decide_contact(cases, locale=locale, now=now)
+        decided = [cases[i] for i in contact_cases(cases)]
+        self.audit.record_contact(answer, contact.model_dump(exclude_none=True), decided, key_id)
         log.info(
             "contact %s: decisions %s",
             answer.contact_id,

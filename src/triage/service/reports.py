@@ -12,7 +12,7 @@ from triage.catalog.exposure import ExposureReport
 from triage.catalog.municipalities import CENTRAL_FINLAND, MUNICIPALITY_YEAR, municipality_codes
 from triage.catalog.network import NetworkReport
 from triage.catalog.network import network as build_network
-from triage.domain.contact import ContactAnswer
+from triage.domain.contact import ContactAnswer, contact_cases
 from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError, NotFoundError
 from triage.service.core import Service
@@ -33,7 +33,9 @@ def replay(service: Service, decision_id: str) -> Replay:
         raise NotFoundError(f"no decision {decision_id}")
     old = stored.decision
     triage = service.triage_for(old.rules_version, old.catalog_version)
-    again = triage.decide_case(triage.validate(stored.case), locale=old.locale, seed=old.seed)
+    again = triage.decide_case(
+        triage.validate(stored.case), locale=old.locale, seed=old.seed, now=recorded(old)
+    )
     again = again.model_copy(update={"decision_id": old.decision_id})
     diffs = _differences(old.model_dump(), again.model_dump())
     return Replay(old, again, not diffs, diffs)
@@ -57,17 +59,26 @@ def replay_contact(service: Service, contact_id: str) -> ContactReplay:
     first = old.decisions[0]
     triage = service.triage_for(first.rules_version, first.catalog_version)
     _, cases = triage.validate_contact(stored.contact)
+    chosen = contact_cases(cases)
     decisions = [
-        triage.decide_case(case, locale=d.locale, seed=d.seed).model_copy(
+        triage.decide_case(cases[i], locale=d.locale, seed=d.seed, now=recorded(d)).model_copy(
             update={"decision_id": d.decision_id}
         )
-        for case, d in zip(cases, old.decisions, strict=True)
+        for i, d in zip(chosen, old.decisions, strict=True)
     ]
+    undecided = [c.need for i, c in enumerate(cases) if i not in chosen]
     again = ContactAnswer(
-        contact_id=old.contact_id, decisions=decisions, plan=triage.plan(decisions)
+        contact_id=old.contact_id,
+        decisions=decisions,
+        plan=triage.plan(decisions, cases, undecided),
     )
     diffs = _differences(old.model_dump(), again.model_dump())
     return ContactReplay(old, again, not diffs, diffs)
+
+
+def recorded(decision: Decision) -> datetime | None:
+    """The time of contact a decision recorded (replay never reads the clock)."""
+    return datetime.fromisoformat(decision.contact_time) if decision.contact_time else None
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[str]:

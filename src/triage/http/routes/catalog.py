@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from triage.domain.texts import RED_FLAGS_QUESTION
 from triage.http.deps import LocaleDep, ServiceDep, require
 from triage.http.schemas import (
+    DeadlineOut,
     FactOut,
     Named,
     NeedOut,
@@ -15,8 +17,10 @@ from triage.http.schemas import (
     OptionOut,
     ProviderOut,
     ProvidersOut,
+    RedFlagOut,
+    UrgencyOut,
 )
-from triage.rules.model import LOCALES, Fact, Locale
+from triage.rules.model import LOCALES, Fact, Locale, Text
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
 LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Accept-Language)")]
@@ -28,19 +32,41 @@ LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Acc
 def needs(service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None) -> NeedsOut:
     loc: Locale = locale or header_locale or "fi"
     rules = service.current.rules
+    v3 = rules.policy >= 3
+
+    def text(t: Text | None) -> str | None:
+        return t.get(loc) if t is not None else None
+
     return NeedsOut(
         rules_version=rules.version,
+        policy=rules.policy,
         locale=loc,
         needs=[
             NeedOut(
                 code=n.code,
                 name=n.name.get(loc),
                 facts=[_fact(f, loc) for f in n.facts.values()],
+                safety_net=text(n.safety_net),
             )
             for n in rules.needs.values()
         ],
-        red_flags=[Named(code=c, name=t.get(loc)) for c, t in rules.red_flags.items()],
-        urgencies=[Named(code=c, name=t.get(loc)) for c, t in rules.urgencies.items()],
+        red_flags=[
+            RedFlagOut(
+                code=c, name=t.get(loc), instruction=text(rules.red_flag_instructions.get(c))
+            )
+            for c, t in rules.red_flags.items()
+        ],
+        red_flags_question=RED_FLAGS_QUESTION[loc] if v3 else None,
+        urgencies=[
+            UrgencyOut(
+                code=c,
+                name=t.get(loc),
+                instruction=text(rules.urgency_instructions.get(c)),
+                deadline=DeadlineOut(**vars(rules.deadlines[c])) if c in rules.deadlines else None,
+            )
+            for c, t in rules.urgencies.items()
+        ],
+        notices=[Named(code=c, name=t.get(loc)) for c, t in rules.notices.items()],
     )
 
 
@@ -57,7 +83,10 @@ def _fact(f: Fact, loc: Locale) -> FactOut:
     return FactOut(
         code=f.code,
         type=f.type,
-        question=f.question.get(loc),
+        question=None if f.deprecated else f.question.get(loc),
+        safety=f.safety,
+        not_known=f.accepts_not_known,
+        deprecated=f.deprecated,
         values=list(f.values) or None,
         options=options or None,
         min=low,

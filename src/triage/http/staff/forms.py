@@ -12,7 +12,10 @@ from typing import Any
 from triage.rules.model import Fact, Locale, RuleSet
 
 MAX_FIELDS = 400  # a form never has more; more is not our form
-UNKNOWN = ""  # an unanswered question: the fact stays unknown
+UNKNOWN = ""  # an unanswered question (not asked): the fact stays absent and is asked for
+NOT_KNOWN = "not_known"  # "Ei tiedossa": asked, and nobody can tell (sent as such)
+NOT_KNOWN_BOX = ".nk"  # the "Ei tiedossa" tick beside a number field
+EMERGENCY_NEED = "first_contact"  # the need a red flag is recorded under when none is chosen
 
 
 @dataclass
@@ -45,6 +48,8 @@ def fact_field(need: str, fact: str) -> str:
 
 def _value(fact: Fact, raw: str) -> Any:
     """The answer as the type the fact wants; a string the service will refuse otherwise."""
+    if raw == NOT_KNOWN:
+        return NOT_KNOWN
     if fact.type == "bool":
         return {"true": True, "false": False}.get(raw, raw)
     if fact.type == "int":
@@ -67,13 +72,32 @@ def _int(raw: str) -> Any:
         return raw
 
 
+def red_flags(form: Submitted) -> list[str] | None:
+    """The red flags ticked; [] when "no red flags" is ticked (screened, none); None when
+    neither (not screened: the engine asks). A ticked flag wins over "no red flags"."""
+    if form.chosen("red_flag"):
+        return form.chosen("red_flag")
+    return [] if form.get("no_red_flags") == "true" else None
+
+
+def chosen_needs(form: Submitted) -> list[str]:
+    """The needs ticked; with a red flag and none ticked, the first-contact need (a red
+    flag needs no other answer: the 112 result must not wait for a need)."""
+    needs = form.chosen("need")
+    return needs or ([EMERGENCY_NEED] if form.chosen("red_flag") else [])
+
+
 def to_request(form: Submitted, rules: RuleSet, locale: Locale) -> dict[str, Any]:
     """The case (one need) or contact (several) the form describes. Red flags are asked
-    once, first, and belong to the first chosen need: a flag decides the emergency."""
+    once, first, and belong to the first chosen need: a flag decides the emergency, and
+    with a flag ticked, an empty age or municipality is left out (S7a)."""
+    flags = red_flags(form)
     client: dict[str, Any] = {
         "age": _int(form.get("age")),
         "municipality": form.get("municipality"),
     }
+    if flags:
+        client = {k: v for k, v in client.items() if v != UNKNOWN}
     if form.chosen("language"):
         client["languages"] = form.chosen("language")
     if form.get("chosen_provider"):
@@ -81,19 +105,29 @@ def to_request(form: Submitted, rules: RuleSet, locale: Locale) -> dict[str, Any
     if form.get("accessible") == "true":
         client["needs_accessible_premises"] = True
     needs = []
-    for i, need in enumerate(form.chosen("need")):
+    for i, need in enumerate(chosen_needs(form)):
         facts = {}
         for code, fact in rules.needs[need].facts.items() if need in rules.needs else ():
-            raw = form.get(fact_field(need, code)).strip()
+            name = fact_field(need, code)
+            raw = form.get(name).strip()
+            if raw == UNKNOWN and form.get(name + NOT_KNOWN_BOX) == NOT_KNOWN:
+                raw = NOT_KNOWN
             if raw != UNKNOWN:
                 facts[code] = _value(fact, raw)
         item: dict[str, Any] = {"need": need, "facts": facts}
-        if i == 0 and form.chosen("red_flag"):
-            item["red_flags"] = form.chosen("red_flag")
+        if flags is not None:  # screening is recorded for every need of the contact
+            item["red_flags"] = flags if i == 0 else []
         needs.append(item)
     if len(needs) == 1:
         return {**needs[0], "client": client, "locale": locale}
     return {"client": client, "needs": needs, "locale": locale}
+
+
+def emergency_only(request: dict[str, Any]) -> dict[str, Any]:
+    """The case a red flag decides when the rest of the form is refused: the first need
+    with its red flags, nothing else (S7a). The page says the other answers were left out."""
+    first = request["needs"][0] if "needs" in request else request
+    return {"need": first["need"], "red_flags": first["red_flags"], "locale": request["locale"]}
 
 
 def field_of(error_field: str, request: dict[str, Any]) -> str | None:

@@ -14,12 +14,21 @@ from starlette.concurrency import run_in_threadpool
 
 from triage.authoring.explain import explain_text
 from triage.catalog.municipalities import CENTRAL_FINLAND, municipalities
-from triage.domain.contact import ContactAnswer
+from triage.domain.contact import ContactAnswer, Plan
 from triage.domain.decision import Decision
 from triage.errors import AuthError, InvalidCaseError, StorageError, TriageError
 from triage.http.locale import preferred
-from triage.http.staff.forms import Submitted, fact_field, field_of, to_request
-from triage.http.staff.texts import do_now, text
+from triage.http.staff.forms import (
+    NOT_KNOWN,
+    Submitted,
+    chosen_needs,
+    emergency_only,
+    fact_field,
+    field_of,
+    to_request,
+)
+from triage.http.staff.texts import text
+from triage.http.staff.when import deadline_words, do_now
 from triage.messages import LOCALES, Locale
 from triage.rules.model import Fact
 from triage.service.core import Service
@@ -88,6 +97,8 @@ def _fields(need: str, fact: Fact, loc: Locale) -> dict[str, Any]:
         "max": high,
         "unit": fact.unit,
         "default": shown,
+        "not_known": fact.accepts_not_known,
+        "deprecated": fact.deprecated,
     }
 
 
@@ -119,7 +130,14 @@ def _page_context(
             for n in rules.needs.values()
         ],
         "need_names": {c: n.name.get(loc) for c, n in rules.needs.items()},
-        "red_flags": [(c, t.get(loc)) for c, t in rules.red_flags.items()],
+        "red_flags": [
+            (c, t.get(loc), rules.red_flag_instructions[c].get(loc))
+            if c in rules.red_flag_instructions
+            else (c, t.get(loc), "")
+            for c, t in rules.red_flags.items()
+        ],
+        "NOT_KNOWN": NOT_KNOWN,
+        "policy": rules.policy,
         "flag_names": {c: t.get(loc) for c, t in rules.red_flags.items()},
         "services": [(c, t.get(loc)) for c, t in rules.services.items()],
         "service_names": {c: t.get(loc) for c, t in rules.services.items()},
@@ -201,24 +219,23 @@ async def assess(request: Request) -> Response:
         return _sign_in_page(loc, 401, text("expired", loc))
     service = _service(request)
     context = _page_context(service, loc, key, form)
-    chosen = form.chosen("need")
+    chosen = chosen_needs(form)
     if not chosen:
         return _render("page.html", 422, **{**context, "error": {"text": text("choose_need", loc)}})
     if len(chosen) > 6:
         error = {"text": text("too_many_needs", loc)}
         return _render("page.html", 422, **{**context, "error": error})
     raw = to_request(form, service.current.rules, loc)
+    dropped = None  # with a red flag, answers the service refused are left out (S7a)
     try:
-        if len(chosen) == 1:
-            decision: Decision = await run_in_threadpool(
-                service.decide, raw, locale=loc, key_id=key.id
-            )
-            decisions, plan = [decision], None
-        else:
-            answer: ContactAnswer = await run_in_threadpool(
-                service.contact, raw, locale=loc, key_id=key.id
-            )
-            decisions, plan = answer.decisions, answer.plan
+        try:
+            decisions, plan = await _decide(service, raw, loc, key)
+        except InvalidCaseError as exc:
+            if not form.chosen("red_flag"):
+                raise
+            dropped = text("flag_dropped", loc, field=exc.field, message=exc.render(loc))
+            raw = emergency_only(raw)
+            decisions, plan = await _decide(service, raw, loc, key)
     except InvalidCaseError as exc:
         message = text("input_error", loc, field=exc.field, message=exc.render(loc))
         marked = {"text": message, "field": field_of(exc.field, raw)}
@@ -226,7 +243,9 @@ async def assess(request: Request) -> Response:
     except StorageError:
         return _render("page.html", 503, **{**context, "error": {"text": text("unavailable", loc)}})
     missing = {(d.need, m.fact) for d in decisions for m in d.missing_facts}
-    cases = [raw] if plan is None else [{**n, "client": raw["client"]} for n in raw["needs"]]
+    given = {n["need"]: n for n in raw.get("needs", [raw])}
+    cases = [{**given[d.need], "client": raw.get("client")} for d in decisions]
+    cases = [{k: v for k, v in c.items() if v is not None} for c in cases]
     # The trace of each decision on the rules that made it, even if a reload came between.
     traces = [
         explain_text(service.triage_for(d.rules_version, d.catalog_version), c, d)
@@ -247,8 +266,21 @@ async def assess(request: Request) -> Response:
             "flags": flags,
             "after_names": after,
             "traces": traces,
+            "dropped": dropped,
+            "when": lambda iso: deadline_words(iso, loc),
         },
     )
+
+
+async def _decide(
+    service: Service, raw: dict[str, Any], loc: Locale, key: KeyInfo
+) -> tuple[list[Decision], Plan | None]:
+    """A case or a contact, decided and recorded."""
+    if "needs" not in raw:
+        decision: Decision = await run_in_threadpool(service.decide, raw, locale=loc, key_id=key.id)
+        return [decision], None
+    answer: ContactAnswer = await run_in_threadpool(service.contact, raw, locale=loc, key_id=key.id)
+    return answer.decisions, answer.plan
 
 
 @router.post("/feedback", response_class=HTMLResponse)

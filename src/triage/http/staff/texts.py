@@ -53,10 +53,56 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "The client needs accessible premises",
     ),
     "red_flags": (
-        "Hätämerkit: kysy nämä ensin",
-        "Varningstecken: fråga dessa först",
-        "Warning signs: ask these first",
+        "Hälytysmerkit – kysy nämä ensin",
+        "Varningstecken – fråga dessa först",
+        "Red flags – ask these first",
     ),
+    "no_red_flags": (
+        "Ei hälytysmerkkejä (kysytty)",
+        "Inga varningstecken (frågat)",
+        "No red flags (asked)",
+    ),
+    "flag_now": (
+        "Hälytysmerkki: soita 112 heti. Tulos näytetään, kun lähetät lomakkeen.",
+        "Varningstecken: ring 112 genast. Resultatet visas när du skickar formuläret.",
+        "Red flag: call 112 now. The result is shown when you send the form.",
+    ),
+    "flag_dropped": (
+        "Hälytysmerkki ratkaisi ilman muita vastauksia. Muita vastauksia ei käytetty, koska "
+        "kenttä {field} ei kelpaa: {message}",
+        "Varningstecknet avgjorde utan andra svar. Övriga svar användes inte eftersom "
+        "fältet {field} inte godtas: {message}",
+        "The red flag decided without the other answers. They were not used, because "
+        "field {field} was refused: {message}",
+    ),
+    "ask_red_flags": (
+        "Käy hälytysmerkit läpi lomakkeen alussa ja merkitse ne tai 'Ei hälytysmerkkejä'.",
+        "Gå igenom varningstecknen i början av formuläret och markera dem eller "
+        "'Inga varningstecken'.",
+        "Go through the red flags at the top of the form and tick them, or 'No red flags'.",
+    ),
+    "precaution": (
+        "Päätös on tehty varmuuden vuoksi: seuraaviin kysymyksiin vastattiin 'ei tiedossa', "
+        "joten vakavampi vaihtoehto on oletettu.",
+        "Beslutet är fattat för säkerhets skull: frågorna nedan besvarades med 'vet inte', "
+        "så det allvarligare alternativet har antagits.",
+        "Decided as a precaution: the questions below were answered 'not known', so the "
+        "more serious alternative was assumed.",
+    ),
+    "deadline": ("Viimeistään", "Senast", "By"),
+    "instruction": ("Kerro asiakkaalle heti", "Säg genast till klienten", "Tell the client now"),
+    "safety_net": (
+        "Jos tilanne pahenee",
+        "Om tillståndet försämras",
+        "If things get worse",
+    ),
+    "notices": ("Huomioi", "Observera", "Consider"),
+    "coordinator_many_services_both_sectors": (
+        "Asiakas tarvitsee vähintään kolmea palvelua sekä sosiaali- että terveyspalveluista.",
+        "Klienten behöver minst tre tjänster från både social- och hälsovården.",
+        "The client needs three or more services across social and health care.",
+    ),
+    "consent": ("Suostumus", "Samtycke", "Consent"),
     "red_flags_help": (
         "Yksikin hätämerkki ohjaa hätänumeroon 112.",
         "Ett enda varningstecken leder till nödnumret 112.",
@@ -70,7 +116,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "questions": ("Kysymykset: {need}", "Frågor: {need}", "Questions: {need}"),
     "yes": ("Kyllä", "Ja", "Yes"),
     "no": ("Ei", "Nej", "No"),
-    "unknown": ("Ei tiedossa", "Okänt", "Not known"),
+    "unknown": ("Ei tiedossa", "Vet inte", "Not known"),
     "not_answered": ("Ei vastattu", "Inte besvarad", "Not answered"),
     "default_is": ("Jos ei vastata: {value}", "Om obesvarad: {value}", "If not answered: {value}"),
     "range": ("{min}–{max}", "{min}–{max}", "{min} to {max}"),
@@ -98,9 +144,9 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "do_now": ("Mitä tehdä nyt", "Vad du gör nu", "What to do now"),
     "call_112": ("Soita 112 nyt.", "Ring 112 nu.", "Call 112 now."),
     "emergency_flags": (
-        "Hätämerkki: {flags}.",
+        "Hälytysmerkki: {flags}.",
         "Varningstecken: {flags}.",
-        "Warning sign: {flags}.",
+        "Red flag: {flags}.",
     ),
     "why": ("Miksi", "Varför", "Why"),
     "why_missing": (
@@ -217,39 +263,6 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "decision_ref": ("Päätöksen tunniste", "Beslutets id", "Decision id"),
 }
 
-DO_NOW: dict[str, tuple[str, str, str]] = {
-    "emergency": (
-        "Soita 112 tai ohjaa asiakas päivystykseen heti.",
-        "Ring 112 eller hänvisa klienten till jouren genast.",
-        "Call 112 or send the client to emergency care at once.",
-    ),
-    "same_day": (
-        "Ohjaa asiakas palveluun vielä tänään.",
-        "Hänvisa klienten till tjänsten i dag.",
-        "Get the client to the service today.",
-    ),
-    "within_3_days": (
-        "Varaa aika kolmen päivän sisään.",
-        "Boka en tid inom tre dagar.",
-        "Book a time within three days.",
-    ),
-    "within_2_weeks": (
-        "Varaa aika kahden viikon sisään.",
-        "Boka en tid inom två veckor.",
-        "Book a time within two weeks.",
-    ),
-    "routine": (
-        "Varaa aika tavalliseen tapaan; asia ei ole kiireellinen.",
-        "Boka en tid som vanligt; det är inte brådskande.",
-        "Book a time as usual; this is not urgent.",
-    ),
-}
-
 
 def text(code: str, locale: Locale, **params: object) -> str:
     return in_locale(_TEXTS[code], locale).format(**params)
-
-
-def do_now(urgency: str, locale: Locale) -> str:
-    found = DO_NOW.get(urgency)
-    return in_locale(found, locale) if found else ""
