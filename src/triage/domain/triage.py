@@ -166,35 +166,29 @@ class Triage:
         rules = self.rules
         firsts: dict[tuple[object, ...], int] = {}  # distinct input -> its first case
         keys: list[tuple[object, ...]] = []
-        values: dict[int, dict[str, Value]] = {}
+        values: dict[int, tuple[dict[str, Value], frozenset[str], bool]] = {}
         for i, case in enumerate(cases):
             v = case_values(case, rules)
             nk = not_known_facts(case, rules)
+            seen = screened(case, rules)
             key = (
                 case.need,
-                screened(case, rules),
+                seen,
                 *(v.get(f, _NOT_KNOWN if f in nk else _UNKNOWN) for f in rules.reads(case.need)),
             )
             keys.append(key)
             if key not in firsts:
                 firsts[key] = i
-                values[i] = v
+                values[i] = (v, nk, seen)
         by_need: dict[str, list[int]] = {}
         for i in firsts.values():
             by_need.setdefault(cases[i].need, []).append(i)
         outcomes: dict[int, Outcome] = {}
         for need, where in by_need.items():
-            found = self.evaluator.evaluate_many(need, [values[i] for i in where])
+            found = self.evaluator.evaluate_many(need, [values[i][0] for i in where])
             for i, truths in zip(where, found, strict=True):
-                case = cases[i]
-                outcomes[i] = outcome(
-                    rules,
-                    need,
-                    values[i],
-                    truths,
-                    not_known_facts(case, rules),
-                    screened(case, rules),
-                )
+                v, nk, seen = values[i]
+                outcomes[i] = outcome(rules, need, v, truths, nk, seen)
         return [outcomes[firsts[key]] for key in keys]
 
     def decide_many(

@@ -15,10 +15,12 @@ from triage.errors import RuleFileError
 from triage.rules.model import (
     LOCALES,
     All,
+    AnyOf,
     Compare,
     Condition,
     Known,
     Need,
+    Not,
     RuleSet,
     Text,
     subconditions,
@@ -157,11 +159,14 @@ def _unguarded(c: Condition, deprecated: set[str], guarded: frozenset[str] = fro
     """A deprecated fact compared outside an `all` that also holds known() of it."""
     if isinstance(c, Compare):
         return c.fact if c.fact in deprecated and c.fact not in guarded else ""
+    if isinstance(c, Not):
+        return _unguarded(c.item, deprecated)
     if isinstance(c, All):
         inner = guarded | {i.fact for i in c.items if isinstance(i, Known)}
         return next((f for i in c.items if (f := _unguarded(i, deprecated, inner))), "")
-    parts = getattr(c, "items", None) or ((c.item,) if hasattr(c, "item") else ())
-    return next((f for i in parts if (f := _unguarded(i, deprecated))), "")
+    if isinstance(c, AnyOf):
+        return next((f for i in c.items if (f := _unguarded(i, deprecated))), "")
+    return ""
 
 
 def _chain_problems(rules: RuleSet) -> Iterator[RuleFileError]:
