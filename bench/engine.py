@@ -4,7 +4,15 @@ Both evaluate the same parsed shipped rules on the same generated mix of valid c
 produce the same outcome (status, service, urgency, missing facts); validation of the raw
 case is outside both timings. Runs alternate, so both see the same machine noise.
 
-    .venv/bin/python bench/engine.py [--cases 4000] [--repeats 7]
+    .venv/bin/python bench/engine.py [--cases 4000] [--repeats 7] [--against DIR]
+
+`--against DIR` (the `src/` folder of another checkout, e.g. a git worktree of an older
+commit) instead compares the cost per decision of the two checkouts: each runs in a child
+process of its own, on its own shipped rules and its own generated case mix (its
+tests/strategies.py), timing `Triage.evaluate` on parsed cases and `Triage.decide` on raw
+ones (validation and the decision model included). The children alternate, --repeats times
+each; the last line is
+    engine-against: evaluate <E> us vs <E0> us (x<E/E0>), decide <D> us vs <D0> us (x<D/D0>)
 
 A peer column compares the same parsed rules on GoRules zen-engine (bench/zen_peer.py: the
 decision tables are generated from the rules) on fully known cases, once both engines
@@ -19,8 +27,11 @@ The last two lines are:
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -52,11 +63,86 @@ def pct(values: list[int], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000.0
 
 
+# The child of --against: the checkout's own rules, case mix and code. The fastest of 5
+# passes: the machine's noise only ever adds time, and a child runs for a few seconds.
+COST = """
+import json, random, statistics, sys, time
+from pathlib import Path
+root = Path(sys.argv[1])
+from tests.strategies import random_case
+from triage.domain.case import parse_case
+from triage.domain.triage import Triage
+triage = Triage.from_directory(root / "rules")
+rng = random.Random(2026)
+raws = [random_case(rng, triage.rules) for _ in range(int(sys.argv[2]))]
+cases = [parse_case(raw, triage.rules) for raw in raws]
+for raw in raws[:500]:
+    triage.decide(raw)
+found = {"evaluate": [], "decide": []}
+for _ in range(5):
+    for name, fn, items in (("evaluate", triage.evaluate, cases), ("decide", triage.decide, raws)):
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        found[name].append((time.perf_counter() - start) / len(items) * 1e6)
+print(json.dumps({k: min(v) for k, v in found.items()}))
+"""
+
+
+def cost(src: Path, cases: int) -> dict[str, float]:
+    """Microseconds per evaluate and per decide for the checkout whose src/ is `src`."""
+    checkout = src.resolve().parent
+    env = {**os.environ, "PYTHONPATH": f"{src.resolve()}{os.pathsep}{checkout}"}
+    out = subprocess.run(
+        [sys.executable, "-c", COST, str(checkout), str(cases)],
+        env=env,
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found: dict[str, float] = json.loads(out.stdout.splitlines()[-1])
+    return found
+
+
+def against(other: Path, cases: int, repeats: int) -> None:
+    here: list[dict[str, float]] = []
+    there: list[dict[str, float]] = []
+    for _ in range(repeats):
+        here.append(cost(ROOT / "src", cases))
+        there.append(cost(other, cases))
+    med = {
+        (side, k): statistics.median(r[k] for r in runs)
+        for side, runs in (("here", here), ("there", there))
+        for k in ("evaluate", "decide")
+    }
+    print(f"cases {cases} x repeats {repeats}, alternating child processes, medians")
+    for side, runs in (("here", here), (str(other), there)):
+        print(f"  {side}: " + ", ".join(f"{r['evaluate']:.1f}/{r['decide']:.1f}" for r in runs))
+    pairs = {
+        k: statistics.median(a[k] / b[k] for a, b in zip(here, there, strict=True))
+        for k in ("evaluate", "decide")
+    }
+    print(
+        "  median of the repeats' own ratios: "
+        f"evaluate x{pairs['evaluate']:.2f}, decide x{pairs['decide']:.2f}"
+    )
+    e, e0, d, d0 = (med[s, k] for k in ("evaluate", "decide") for s in ("here", "there"))
+    print(
+        f"engine-against: evaluate {e:.1f} us vs {e0:.1f} us (x{e / e0:.2f}), "
+        f"decide {d:.1f} us vs {d0:.1f} us (x{d / d0:.2f})"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=4000)
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--against", type=Path, default=None, help="another checkout's src/")
     args = ap.parse_args()
+    if args.against is not None:
+        against(args.against, args.cases, args.repeats)
+        return
 
     triage = Triage.from_directory(ROOT / "rules")
     rules = triage.rules

@@ -24,6 +24,20 @@ def test_engine_benchmark_prints_its_last_line() -> None:
     ), peers
 
 
+def test_engine_benchmark_compares_the_cost_per_decision_of_two_checkouts() -> None:
+    args = ["--cases", "600", "--repeats", "1", "--against", str(ROOT / "src")]
+    pairs, last = bench_lines("engine.py", *args)[-2:]
+    number = r"\d+\.\d us"
+    assert re.fullmatch(
+        rf"engine-against: evaluate {number} vs {number} \(x\d+\.\d\d\), "
+        rf"decide {number} vs {number} \(x\d+\.\d\d\)",
+        last,
+    ), last
+    assert re.fullmatch(
+        r"  median of the repeats' own ratios: evaluate x\d+\.\d\d, decide x\d+\.\d\d", pairs
+    ), pairs
+
+
 def test_api_benchmark_prints_its_last_two_lines() -> None:
     """With `--against` (here this same checkout's src/), the other server's figures come
     on a line of their own, before the CPU line; the last two lines keep their form."""

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from tests.helpers import DENTAL_FACTS
 from tests.http.conftest import auth
 from triage.config import Settings
-from triage.domain.case import IDENTITY_CODE
+from triage.identity import IDENTITY_CODE
 
 CENTURY_SIGNS = "+-ABCDEFUVWXY"
 HETU = IDENTITY_CODE  # the validator's own pattern

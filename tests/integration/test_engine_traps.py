@@ -33,11 +33,50 @@ def walk(node: Any) -> list[Any]:
     return out
 
 
-def test_sessions_are_deleted_so_thousands_of_cases_run(engine_triage: Triage) -> None:
-    # Without delete_state the 1,025th session of a ruleset raises MemoryError.
+def test_thousands_of_cases_run_in_one_session_left_empty(engine_triage: Triage) -> None:
+    # The 1,025th session of a ruleset raises MemoryError: a ruleset keeps one session,
+    # and each case's fact is retracted once its actions ran.
+    import durable_rules_engine as dre
+
+    import triage.engine.durable as durable
+
     case = {"need": "dental", "client": {"age": 40, "municipality": "179"}, "facts": {"pain": 1}}
     for _ in range(3000):
         assert engine_triage.decide(case).status == "needs_information"
+    handle = engine_triage.evaluator._needs["dental"][1]  # type: ignore[attr-defined]
+    sid = durable._SESSIONS[handle]
+    assert json.loads(dre.get_facts(handle, str(sid))) == []  # nothing left behind
+    engine_triage.decide(case)
+    assert durable._SESSIONS[handle] == sid  # the same session again
+
+
+def test_a_session_that_failed_midway_is_replaced(
+    engine_triage: Triage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import durable_rules_engine as dre
+
+    import triage.engine.durable as durable
+    from triage.errors import EngineError
+
+    values = {"request": "acute", "swelling": True, "client.age": 40, "red_flag_count": 0}
+    before = engine_triage.evaluator.evaluate("dental", values)
+    handle = engine_triage.evaluator._needs["dental"][1]  # type: ignore[attr-defined]
+    old = durable._SESSIONS[handle]
+
+    class Failing:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(dre, name)
+
+        def complete_and_start_action(self, *args: Any) -> Any:
+            raise dre.error("injected")
+
+    monkeypatch.setattr(durable, "_dre", Failing())
+    with pytest.raises(EngineError, match="injected"):
+        engine_triage.evaluator.evaluate("dental", values)
+    monkeypatch.undo()
+    assert handle not in durable._SESSIONS  # the half-used session was deleted
+    assert engine_triage.evaluator.evaluate("dental", values) == before
+    assert durable._SESSIONS[handle] != old
 
 
 def test_a_case_matching_no_user_rule_is_safe(engine_triage: Triage) -> None:
@@ -74,7 +113,8 @@ def test_no_empty_and_or_and_no_priorities_are_emitted(rules: RuleSet) -> None:
 
 def test_numbers_are_written_without_exponent() -> None:
     fields = {"egfr": "egfr"}
-    assert encode({"egfr": 1e-05}, fields, 1) == '{"kind":"case","sid":"1","egfr":0.00001}'
+    expected = '{"kind":"case","sid":"1","id":"case","egfr":0.00001}'
+    assert encode({"egfr": 1e-05}, fields, 1) == expected
     assert '"egfr":1.5e' not in encode({"egfr": 1.5e-7}, fields, 1)
 
 

@@ -3,10 +3,11 @@ one that keeps every step (`trace`, which `triage explain` shows), on random con
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from triage.engine.logic import Trace, Truth, evaluate, trace, unknown_facts
+from triage.engine.policy import waits_on
 from triage.rules.model import (
     All,
     Always,
@@ -17,6 +18,8 @@ from triage.rules.model import (
     Missing,
     Not,
     RedFlagAny,
+    Rule,
+    Text,
     Value,
 )
 
@@ -75,3 +78,22 @@ def test_evaluate_and_unknown_facts_agree_with_the_trace(
 ) -> None:
     assert evaluate(c, known) is trace(c, known).truth
     assert unknown_facts(c, known) == unknown_facts_over_trace(c, known)
+
+
+flat_parts = st.lists(leaves | st.builds(Not, leaves), min_size=1, max_size=5).map(tuple)
+flat_conditions = (
+    leaves | st.builds(Not, leaves) | st.builds(All, flat_parts) | st.builds(AnyOf, flat_parts)
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(flat_conditions | conditions, values)
+def test_an_unknown_rule_waits_on_what_the_walk_finds(
+    c: Condition, known: dict[str, Value]
+) -> None:
+    """`waits_on` reads a flat rule's unknown facts off its compared facts, without the
+    walk: for every unknown rule it gives what `unknown_facts` gives."""
+    rule = Rule("r", 1, Text("r"), c, "s", "routine")
+    assume(evaluate(c, known) is Truth.UNKNOWN)
+    assert waits_on(rule, known) == unknown_facts(c, known)
+    assert set(unknown_facts(c, known)) <= rule.compared - known.keys()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
 
@@ -134,7 +135,7 @@ def test_the_bulk_path_decides_like_one_by_one_with_providers(full_triage: Triag
 
 def test_remembered_outcome_parts_never_cross_cases(full_triage: Triage) -> None:
     """A Triage builds the outcome-only parts of a decision once per outcome, locale and
-    red flags (Triage._parts): after 400 varied cases in three locales, each decision equals
+    red flags (Triage._template): after 400 varied cases in three locales, each decision equals
     the one a Triage that remembers nothing gives the same case."""
     import random
 
@@ -150,7 +151,9 @@ def test_remembered_outcome_parts_never_cross_cases(full_triage: Triage) -> None
         got = warm.decide_case(case, locale=locale, seed=seed)
         want = cold.decide_case(case, locale=locale, seed=seed)
         assert got.model_dump(exclude={"decision_id"}) == want.model_dump(exclude={"decision_id"})
-    assert 0 < len(warm._parts_seen) < 400  # outcomes did repeat, and were remembered
+        # what a decision holds beyond its validated template passes validation too
+        assert Decision.model_validate_json(got.json_bytes).model_dump() == got.model_dump()
+    assert 0 < len(warm._templates) < 400  # outcomes did repeat, and were remembered
 
 
 def test_decision_ids_are_unique_time_ordered_uuids(full_triage: Triage) -> None:

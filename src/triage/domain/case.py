@@ -7,7 +7,6 @@ reach the rule engine (durable_rules coerces types in comparisons).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
@@ -27,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.domain.deadlines import parse_contact_time
 from triage.errors import InvalidCaseError, did_you_mean
+from triage.identity import find_identity_code
 from triage.jsonsafe import join, key_name
 from triage.rules.model import LOCALES, Locale, RuleSet, Value, fact_problem
 from triage.strict import Problem, first_problem
@@ -34,11 +34,6 @@ from triage.strict import Problem, first_problem
 MAX_ITEMS = 16
 MAX_FLAGS = 32  # a case may tick every red flag (18 in routing policy v3)
 M = TypeVar("M", bound=BaseModel)
-# Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
-IDENTITY_CODE = re.compile(
-    r"(?<![0-9A-Za-z])\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?![0-9A-Za-z])", re.I
-)
-
 FactValue = StrictBool | StrictInt | StrictFloat | StrictStr
 
 
@@ -90,55 +85,6 @@ class Case(BaseModel):
     @property
     def screened(self) -> bool:
         return self.red_flags is not None
-
-
-def find_identity_code(value: Any, path: str = "") -> str | None:
-    """The path of the first string or key that looks like a henkilötunnus, or None. Keys
-    are named by position (`facts.#2`), so the path never repeats the code itself."""
-    if not path and not _holds_identity_code(value):
-        return None  # the usual case, found without building a path for every value
-    if isinstance(value, str):
-        return (path or "body") if IDENTITY_CODE.search(value) else None
-    if isinstance(value, Mapping):
-        for position, (k, v) in enumerate(value.items(), start=1):
-            key = str(k)
-            if IDENTITY_CODE.search(key):
-                return join(path, f"#{position}")
-            found = find_identity_code(v, join(path, key_name(key, position)))
-            if found:
-                return found
-    if isinstance(value, list | tuple):
-        for i, v in enumerate(value):
-            found = find_identity_code(v, join(path, i))
-            if found:
-                return found
-    return None
-
-
-_SCALARS = frozenset({bool, int, float, type(None)})  # type checks first: an ABC's are slow
-
-
-def _holds_identity_code(value: Any) -> bool:
-    """Whether any string or key in `value` holds one: every text gathered without
-    recursion, then one search over them joined by newlines (no match can span a newline,
-    and a newline bounds a code like the ends of a string do)."""
-    texts: list[str] = []
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        kind = type(v)
-        if kind is str:
-            texts.append(v)
-        elif kind in _SCALARS:
-            continue
-        elif kind is dict or isinstance(v, Mapping):
-            texts.extend(k if type(k) is str else str(k) for k in v)
-            stack.extend(v.values())
-        elif kind is list or isinstance(v, list | tuple):
-            stack.extend(v)
-        elif isinstance(v, str):
-            texts.append(v)
-    return IDENTITY_CODE.search("\n".join(texts)) is not None
 
 
 # pydantic's error types, as this project's message codes (no pydantic text reaches callers).
@@ -235,8 +181,10 @@ def parse_case(raw: Any, rules: RuleSet, *, require_client: bool = True) -> Case
     if case.contact_time is not None:
         parse_contact_time(case.contact_time)
     for position, (code, value) in enumerate(case.facts.items(), start=1):
-        field = join("facts", key_name(code, position))
         fact = need.facts.get(code)
+        if fact is not None and value != NOT_KNOWN and not fact_problem(fact, value):
+            continue  # the usual case, without building the field's name
+        field = join("facts", key_name(code, position))
         if fact is None:
             other = [n for n, nd in rules.needs.items() if code in nd.facts]
             if other:
@@ -301,7 +249,7 @@ def screened(case: Case, rules: RuleSet) -> bool:
 
 def not_known_facts(case: Case, rules: RuleSet) -> frozenset[str]:
     """The facts the case answers "not_known" (asked; nobody can tell)."""
-    if rules.policy < 3:
+    if rules.policy < 3 or NOT_KNOWN not in case.facts.values():
         return frozenset()
     facts = rules.needs[case.need].facts
     return frozenset(

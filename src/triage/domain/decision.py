@@ -50,10 +50,13 @@ class ProviderRef(_Out):
     accessibility_unknown: bool
 
 
+NoteCode = Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"]
+
+
 class ProviderNote(_Out):
     """Why the provider list is empty, and what to do."""
 
-    code: Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"]
+    code: NoteCode
     text: str
 
 

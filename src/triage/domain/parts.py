@@ -10,7 +10,14 @@ from typing import Any
 
 from triage.domain.case import Case
 from triage.domain.deadlines import deadline, parse_contact_time, report
-from triage.domain.decision import FiredRule, MissingFact, Notice, RedFlagInstruction, ServiceRef
+from triage.domain.decision import (
+    FiredRule,
+    MissingFact,
+    Notice,
+    RedFlagInstruction,
+    RouteTo,
+    ServiceRef,
+)
 from triage.domain.texts import explanation, question
 from triage.engine.policy import EMERGENCY, Outcome
 from triage.rules.model import Locale, Rule, RuleSet
@@ -59,6 +66,8 @@ def safety_parts(rules: RuleSet, case: Case, result: Outcome, loc: Locale) -> di
     parts: dict[str, Any] = {"red_flags_screened": case.screened}
     if winner is None:
         return parts
+    name = rules.services[winner.service].get(loc)  # until the out-of-hours fallback:
+    parts["route_to"] = RouteTo(code=winner.service, name=name, fallback=[])
     need = rules.needs[case.need]
     parts["precautionary"] = [
         MissingFact(fact=f, question=rules.fact(case.need, f).question.get(loc))
@@ -84,10 +93,38 @@ def safety_parts(rules: RuleSet, case: Case, result: Outcome, loc: Locale) -> di
 
 
 def outcome_parts(
-    rules: RuleSet, catalog_version: str, case: Case, result: Outcome, loc: Locale
+    rules: RuleSet,
+    catalog_version: str,
+    case: Case,
+    result: Outcome,
+    loc: Locale,
+    pieces: dict[tuple[str, ...], Any],
 ) -> dict[str, Any]:
-    """What a decision says that follows from its outcome alone (not the seed)."""
+    """What a decision says that follows from its outcome alone (not the seed). `pieces`
+    keeps each fired rule's and missing fact's part by locale: they are immutable, and
+    few (one per rule or fact of the rule set)."""
     winner = result.winner
+
+    def fired(r: Rule) -> FiredRule:
+        key = ("fired", r.id, loc)
+        if key not in pieces:
+            pieces[key] = FiredRule(
+                id=r.id,
+                priority=r.priority,
+                service=r.service,
+                urgency=r.urgency,
+                description=r.description.get(loc),
+            )
+        found: FiredRule = pieces[key]
+        return found
+
+    def missing(f: str) -> MissingFact:
+        key = ("missing", case.need, f, loc)
+        if key not in pieces:
+            pieces[key] = MissingFact(fact=f, question=question(rules, case.need, f, loc))
+        found: MissingFact = pieces[key]
+        return found
+
     return dict(
         status=result.status,
         need=case.need,
@@ -97,19 +134,8 @@ def outcome_parts(
             else None
         ),
         urgency=winner.urgency if winner else None,
-        missing_facts=[
-            MissingFact(fact=f, question=question(rules, case.need, f, loc)) for f in result.missing
-        ],
-        fired_rules=[
-            FiredRule(
-                id=r.id,
-                priority=r.priority,
-                service=r.service,
-                urgency=r.urgency,
-                description=r.description.get(loc),
-            )
-            for r in result.fired
-        ],
+        missing_facts=[missing(f) for f in result.missing],
+        fired_rules=[fired(r) for r in result.fired],
         winning_rule=winner.id if winner else None,
         blocking_rules=[r.id for r in result.blocking],
         rules_version=rules.version,

@@ -28,9 +28,9 @@ from triage.domain.contact import (
 )
 from triage.domain.decision import (
     Decision,
+    NoteCode,
     ProviderNote,
     ProviderRef,
-    RouteTo,
 )
 from triage.domain.ids import random_bytes, time_ordered_id
 from triage.domain.parts import outcome_parts, timing_parts
@@ -70,8 +70,9 @@ class Triage:
         self.evaluator = evaluator
         self.catalog = catalog
         self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
-        self._parts_seen: dict[tuple[object, ...], dict[str, Any]] = {}
+        self._templates: dict[tuple[object, ...], Decision] = {}
         self._times: dict[tuple[object, ...], dict[str, Any]] = {}
+        self._pieces: dict[tuple[str, ...], Any] = {}  # fired rules, missing facts by locale
 
     @classmethod
     def from_directory(cls, directory: str | Path, catalog: Catalog = EMPTY_CATALOG) -> Triage:
@@ -227,7 +228,7 @@ class Triage:
         loc = resolve_locale(case, locale)
         result = self.evaluate(case) if result is None else result
         winner = result.winner
-        parts = self._parts(case, result, loc)
+        template = self._template(case, result, loc)
         fresh = random_bytes(14)  # the id and the seed
         seed = int.from_bytes(fresh[10:]) >> 1 if seed is None else seed  # 31 bits
         listing = (
@@ -241,27 +242,26 @@ class Triage:
             if winner
             else Listing((), None)
         )
-        timing = (
+        update = (
             timing_parts(self.rules, case, winner, now, self._times)
             if self.rules.policy >= 3
             else {}
         )
-        if timing and winner is not None:
-            timing["route_to"] = RouteTo(
-                code=winner.service, name=parts["service"].name, fallback=[]
-            )
-            if listing.note == "no_provider_in_area":
-                timing["warnings"] = ["no_provider_in_area"]
-        return Decision(
-            decision_id=time_ordered_id(fresh[:10]),
-            **parts,
-            **timing,
-            providers=[self._provider_ref(item, loc) for item in listing.providers],
-            provider_note=ProviderNote(code=listing.note, text=provider_note(listing.note, loc))
-            if listing.note
-            else None,
-            seed=seed,
-        )
+        if update and listing.note == "no_provider_in_area":
+            update["warnings"] = ["no_provider_in_area"]
+        # Every value below is a validated model or made here; the template was validated.
+        update["decision_id"] = time_ordered_id(fresh[:10])
+        update["seed"] = seed
+        update["providers"] = [self._provider_ref(item, loc) for item in listing.providers]
+        update["provider_note"] = self._note(listing.note, loc) if listing.note else None
+        return template.model_copy(update=update)
+
+    def _note(self, code: NoteCode, loc: Locale) -> ProviderNote:
+        key = ("note", code, loc)
+        if key not in self._pieces:
+            self._pieces[key] = ProviderNote(code=code, text=provider_note(code, loc))
+        note: ProviderNote = self._pieces[key]
+        return note
 
     def _provider_ref(self, item: Listed, loc: Locale) -> ProviderRef:
         """How a decision lists a provider; built once per provider, reason and locale (the
@@ -283,29 +283,28 @@ class Triage:
             )
         return ref
 
-    def _parts(self, case: Case, result: Outcome, loc: Locale) -> dict[str, Any]:
-        """`_outcome_parts`, built once per outcome and locale: a rule set has few distinct
-        outcomes, and the parts are immutable (a Decision validates its own lists)."""
+    def _template(self, case: Case, result: Outcome, loc: Locale) -> Decision:
+        """A decision holding `outcome_parts`, validated once per outcome and locale (a
+        rule set has few distinct outcomes); `decide_case` copies it with what is its own.
+        Decisions share the template's lists: nothing changes a decision once made."""
         key = (
             case.need,
             loc,
             case.screened,
-            *case.flags,
-            None,
-            *result.precautionary,
-            None,
+            tuple(case.flags),
+            result.precautionary,
             result.status,
             result.winner.id if result.winner else None,
             result.missing,
-            *(r.id for r in result.fired),
-            None,
-            *(r.id for r in result.blocking),
+            tuple([r.id for r in result.fired]),
+            tuple([r.id for r in result.blocking]),
         )
-        parts = self._parts_seen.get(key)
-        if parts is None:
-            if len(self._parts_seen) >= PARTS_SEEN:
-                self._parts_seen.clear()
-            parts = self._parts_seen[key] = outcome_parts(
-                self.rules, self.catalog.version, case, result, loc
+        template = self._templates.get(key)
+        if template is None:
+            if len(self._templates) >= PARTS_SEEN:
+                self._templates.clear()
+            parts = outcome_parts(self.rules, self.catalog.version, case, result, loc, self._pieces)
+            template = self._templates[key] = Decision(
+                decision_id="", seed=0, providers=[], provider_note=None, **parts
             )
-        return parts
+        return template

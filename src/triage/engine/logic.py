@@ -32,7 +32,9 @@ class Truth(enum.Enum):
     UNKNOWN = "unknown"
 
     def negate(self) -> Truth:
-        return {Truth.TRUE: Truth.FALSE, Truth.FALSE: Truth.TRUE}.get(self, Truth.UNKNOWN)
+        if self is Truth.UNKNOWN:
+            return self
+        return Truth.FALSE if self is Truth.TRUE else Truth.TRUE
 
 
 COMPARE: Mapping[str, Callable[[Value, Value], bool]] = {
@@ -80,12 +82,13 @@ def trace(c: Condition, values: Mapping[str, Value]) -> Trace:
         inner = trace(c.item, values)
         return Trace(c, inner.truth.negate(), (inner,))
     parts = tuple(trace(item, values) for item in c.items)
-    return Trace(c, _combined(c, {p.truth for p in parts}), parts)
+    return Trace(c, _combined(c, [p.truth for p in parts]), parts)
 
 
-def _combined(c: All | AnyOf, truths: set[Truth]) -> Truth:
+def _combined(c: All | AnyOf, truths: list[Truth]) -> Truth:
     """An `all` or `any` over its parts' truths: false (true) once one part is, else
-    unknown while one part is, else true (false)."""
+    unknown while one part is, else true (false). A list, not a set: an Enum's hash is
+    computed in Python."""
     dominant, other = (Truth.FALSE, Truth.TRUE) if isinstance(c, All) else (Truth.TRUE, Truth.FALSE)
     if dominant in truths:
         return dominant
@@ -101,7 +104,7 @@ def evaluate(c: Condition, values: Mapping[str, Value]) -> Truth:
     if isinstance(c, Not):
         return evaluate(c.item, values).negate()
     if isinstance(c, All | AnyOf):
-        return _combined(c, {evaluate(item, values) for item in c.items})
+        return _combined(c, [evaluate(item, values) for item in c.items])
     return trace(c, values).truth  # always, red flags, known, missing: one step
 
 
@@ -128,7 +131,7 @@ def _unknown(c: Condition, values: Mapping[str, Value]) -> tuple[Truth, list[str
         return truth.negate(), found
     if isinstance(c, All | AnyOf):
         parts = [_unknown(item, values) for item in c.items]
-        truth = _combined(c, {t for t, _ in parts})
+        truth = _combined(c, [t for t, _ in parts])
         if truth is not Truth.UNKNOWN:
             return truth, []
         return truth, [f for t, facts in parts if t is Truth.UNKNOWN for f in facts]

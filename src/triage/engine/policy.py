@@ -94,25 +94,35 @@ def _decide(
     truths: RuleTruths,
     not_known: frozenset[str],
 ) -> Outcome:
-    definite = truths.definite
-    fired = tuple(r for r in ordered if r.id in definite)
-    if len(truths.possible) == len(definite):  # nothing unknown: nothing can block
-        return Outcome("decided", fired[0], fired, (), ()) if fired else NOTHING
+    definite, possible = truths.definite, truths.possible
+    fired = tuple([r for r in ordered if r.id in definite])
+    decided = Outcome("decided", fired[0], fired, (), ()) if fired else NOTHING
+    if len(possible) == len(definite):  # nothing unknown: nothing can block
+        return decided
     floor = fired[0].priority if fired else None
     # only unknown rules above the first true one can matter: a candidate at or below it
     # loses to it, and a blocking rule there does not outrank it
-    unknown = [
-        r
-        for r in ordered
-        if r.id in truths.possible
-        and r.id not in definite
-        and (floor is None or r.priority > floor)
-    ]
-    needs: dict[str, list[str]] = {}
+    unknown: list[Rule] = []
+    for r in ordered:
+        if floor is not None and r.priority <= floor:
+            break
+        if r.id in possible and r.id not in definite:
+            unknown.append(r)
+    if not unknown:
+        return decided
+    needs: dict[str, list[str]] = {}  # a rule's unknown facts, where already found
     cautious: set[str] = set()
     if not_known:  # precautionary: every fact the rule waits on was answered "not_known"
-        needs = {r.id: unknown_facts(r.when, values) for r in unknown}
-        cautious = {r.id for r in unknown if all(f in not_known for f in needs[r.id])}
+        for r in unknown:
+            waits = r.compared.difference(values)  # its unknown facts are among these
+            if waits <= not_known:
+                cautious.add(r.id)
+            elif not_known.isdisjoint(waits):
+                continue
+            else:
+                needs[r.id] = waits_on(r, values)
+                if all(f in not_known for f in needs[r.id]):
+                    cautious.add(r.id)
     top = max((r.priority for r in unknown if r.id in cautious), default=floor)
     blocking = tuple(
         r for r in unknown if r.id not in cautious and (top is None or r.priority > top)
@@ -120,21 +130,27 @@ def _decide(
     if blocking:
         missing: dict[str, None] = {}
         for rule in blocking:
-            facts = needs[rule.id] if rule.id in needs else unknown_facts(rule.when, values)
+            facts = needs[rule.id] if rule.id in needs else waits_on(rule, values)
             for fact in facts:
                 if fact not in not_known:  # asked already: never asked again
                     missing.setdefault(fact, None)
         return Outcome("needs_information", None, fired, blocking, tuple(missing))
-    if top is None:
-        return NOTHING
-    if fired and fired[0].priority == top:
-        return Outcome("decided", fired[0], fired, (), ())
+    if top is None or (fired and fired[0].priority == top):
+        return decided
     at_top = [r for r in unknown if r.id in cautious and r.priority == top]
     assumed: dict[str, None] = {}
     for rule in at_top:
-        for fact in needs[rule.id]:
+        for fact in needs[rule.id] if rule.id in needs else waits_on(rule, values):
             assumed.setdefault(fact, None)
     return Outcome("decided", at_top[0], fired, (), (), tuple(assumed))
+
+
+def waits_on(rule: Rule, values: Mapping[str, Value]) -> list[str]:
+    """The unknown facts an unknown rule waits on (`unknown_facts`; a flat rule's are read
+    off its compared facts, without walking its condition)."""
+    if rule.flat is not None:
+        return [f for f in rule.flat if f not in values]
+    return unknown_facts(rule.when, values)
 
 
 NOTHING = Outcome("needs_information", None, (), (), ())

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import RuleFileError, did_you_mean
+from triage.messages import render
 from triage.rules.conditions import ConditionParser
-from triage.rules.model import Fact, Need, Rule, RuleSet, Text, check_fact_value
+from triage.rules.model import Fact, Need, Rule, RuleSet, Text, fact_problem
 from triage.rules.schema import (
     CODE,
     CalendarIn,
@@ -103,6 +104,12 @@ class _Builder:
             file=str(path),
             line=line,
         )
+
+
+def check_fact_value(fact: Fact, value: Any) -> str | None:
+    """`fact_problem` in English, for rule authors' messages."""
+    found = fact_problem(fact, value)
+    return render(found[0], "en", **found[1]) if found else None
 
 
 def _build_fact(code: str, fin: FactIn, raw: Any, path: Path, policy: int) -> Fact:

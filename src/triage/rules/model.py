@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
 from triage.messages import LOCALES as LOCALES  # re-exported: the one home is messages
@@ -100,14 +101,6 @@ def fact_problem(fact: Fact, value: Any) -> tuple[str, dict[str, Any]] | None:
     if not fact.min <= value <= fact.max:
         return ("out_of_range", {"min": _num(fact.min), "max": _num(fact.max)})
     return None
-
-
-def check_fact_value(fact: Fact, value: Any) -> str | None:
-    """`fact_problem` in English, for rule authors' messages."""
-    from triage.messages import render
-
-    found = fact_problem(fact, value)
-    return render(found[0], "en", **found[1]) if found else None
 
 
 def _num(x: float) -> str:
@@ -234,6 +227,23 @@ class Rule:
     @property
     def client_attributes(self) -> tuple[str, ...]:
         return tuple(f for f in facts_of(self.when) if f in CLIENT_ATTRIBUTES)
+
+    @cached_property
+    def compared(self) -> frozenset[str]:
+        """The facts the rule compares: the only ones that can leave it unknown."""
+        return frozenset(c.fact for c in subconditions(self.when) if isinstance(c, Compare))
+
+    @cached_property
+    def flat(self) -> tuple[str, ...] | None:
+        """For a condition that is one leaf or an `all`/`any` of leaves (a comparison,
+        negated or not, known, missing, red flags), its compared facts in order of use;
+        None for a nested one. Such a rule, when unknown, waits on exactly its compared
+        facts that are unknown: a part that is known cannot be deciding it."""
+        items = self.when.items if isinstance(self.when, All | AnyOf) else (self.when,)
+        inner = [i.item if isinstance(i, Not) else i for i in items]
+        if any(isinstance(i, All | AnyOf | Not) for i in inner):
+            return None
+        return tuple(dict.fromkeys(i.fact for i in inner if isinstance(i, Compare)))
 
 
 @dataclass(frozen=True)
