@@ -13,12 +13,15 @@ measured.
 
     .venv/bin/python bench/api.py [--requests 2000] [--concurrency 16] [--repeats 5]
         [--workers 1] [--database sqlite|postgresql] [--client raw|httpx] [--against DIR]
+        [--against-catalog FILE]
 
 `--against DIR` also serves the `src/` folder DIR of another checkout (its own database),
 and runs its triage and echo endpoints in turn with this one's within each repeat: on a
 noisy machine, two commits are only comparable side by side. Its figures come on a line
 of their own before the CPU line, with the CPU time both servers (workers and audit
 writers) spent per triage request: less sensitive to the machine's noise than the rates.
+`--against-catalog FILE` instead serves this checkout a second time with that catalog
+(e.g. the hot cell `bench/hot_cell.py` writes), side by side in the same way.
 
 PostgreSQL: TRIAGE_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 The last two lines are:
@@ -214,6 +217,7 @@ def main() -> None:
     ap.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     ap.add_argument("--client", choices=["raw", "httpx"], default="raw")
     ap.add_argument("--against", type=Path, default=None, help="another checkout's src/")
+    ap.add_argument("--against-catalog", type=Path, default=None, help="a catalog file")
     args = ap.parse_args()
     load = run if args.client == "raw" else run_httpx
     results: dict[str, Any] = {name: ([], []) for name in ENDPOINTS}
@@ -247,7 +251,10 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         here = stack.enter_context(server_at(args, {}, server))
         there = None
-        if args.against is not None:
+        if args.against_catalog is not None:
+            env = {"TRIAGE_CATALOG_FILE": str(args.against_catalog.resolve())}
+            there = stack.enter_context(server_at(args, env, server_there))
+        elif args.against is not None:
             env = {"PYTHONPATH": str(args.against.resolve())}
             if v2_there and old_rules is not None:
                 env["TRIAGE_RULES_DIR"] = str(old_rules)
@@ -280,11 +287,11 @@ def main() -> None:
     m = statistics.median(results["bare"][0])
     raw = statistics.median(results["raw"][0])
     print(f"  triage / raw echo (no FastAPI router on either side): {n / raw:.2f}")
-    if args.against is not None:
+    if there_name := args.against_catalog or args.against:
         n0, m0 = (statistics.median(other[name][0]) for name in ("triage", "bare"))
         p99_there = pct(other["triage"][1], 0.99)
         print(
-            f"  against {args.against}: triage {n0:.0f} req/s p99 {p99_there:.1f} ms, "
+            f"  against {there_name}: triage {n0:.0f} req/s p99 {p99_there:.1f} ms, "
             f"bare {m0:.0f} req/s, ratio {n0 / m0:.2f}; triage here / there {n / n0:.2f}; "
             f"server CPU per triage request here / there {triage_cpu['here']:.0f} / "
             f"{triage_cpu['there']:.0f} us"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from triage.catalog.model import load_catalog_file
 from triage.config import Settings
+from triage.domain.triage import Triage
 from triage.rules.loader import read_rule_files
 from triage.service.core import Service
 from triage.store.sql.audit import SqlAuditLog, Writer
@@ -40,6 +41,9 @@ def build_service(
         keys=SqlKeyStore(engine),
         fleet=SqlFleet(engine),
         health=SqlHealth(engine),
+        make_triage=lambda rules, catalog: Triage.from_rules(
+            rules, catalog, settings.max_providers
+        ),
     )
     if defaults:
         publish_defaults(service, settings, catalog=sample_catalog)

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # Where the server writes the audit log: a process of its own per worker ("process"),
     # or a thread of the worker ("thread"). The command line always uses a thread.
     audit_writer: Literal["process", "thread"] = "process"
+    # A decision lists at most this many providers and says how many more are eligible.
+    max_providers: int = Field(default=20, ge=1, le=1000)
 
     @classmethod
     def settings_customise_sources(

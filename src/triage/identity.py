@@ -1,7 +1,7 @@
 """The identity-code guard: does any string or key of an input look like a Finnish
-personal identity code (henkilötunnus)? Case and contact bodies are checked by this scan
-before anything else, and an error names where (a path that never repeats the code),
-never the value."""
+personal identity code (henkilötunnus)? Case and contact bodies, staff forms, rule files
+and catalogs (imports included) are checked by this one scan before anything else, and
+an error names where (a path that never repeats the code), never the value."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.jsonsafe import join, key_name
+
+IDENTITY_MESSAGE = "looks like a henkilötunnus (personal identity code), which is never stored"
 
 # Finnish personal identity code (henkilötunnus): DDMMYY, century sign, 3 digits, check char.
 IDENTITY_CODE = re.compile(

@@ -71,8 +71,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     }
     key = make_key(env, "frontline")
     auditor = make_key(env, "auditor")
+    attacker = make_key(env, "frontline")  # another staff key, for a forged sign-in
     with serve(env) as base:
-        yield {"base": base, "key": key, "auditor": auditor, "db": env["TRIAGE_DATABASE_URL"]}
+        yield {
+            "base": base,
+            "key": key,
+            "auditor": auditor,
+            "attacker": attacker,
+            "db": env["TRIAGE_DATABASE_URL"],
+        }
 
 
 def shot(page: Any, name: str) -> None:

@@ -290,11 +290,35 @@ def test_after_sign_out_nothing_is_usable_or_left_behind(page: Any, site: dict[s
         assert "pain" not in url and "dental" not in url and "age=" not in url, url
     page.goto(site["base"] + "/")
     assert page.locator("#key").count() == 1 and page.locator("#triage-form").count() == 0
-    again = page.context.request.post(
-        site["base"] + "/", form={"age": "40", "municipality": "179", "need": "dental"}
+    again = page.context.request.post(  # from the page's own origin: the session is gone
+        site["base"] + "/",
+        form={"age": "40", "municipality": "179", "need": "dental"},
+        headers={"Origin": site["base"]},
     )
     assert again.status == 401 and "triage-form" not in again.text()
     shot(page, "09_signed_out")
+
+
+def test_a_sign_in_forged_by_another_page_keeps_the_staff_session(
+    page: Any, site: dict[str, str]
+) -> None:
+    """Login forgery: a page from elsewhere auto-submits /sign-in with another key. The
+    browser sends its Origin ("null" here), the sign-in is refused, and the staff member's
+    session cookie is the one they signed in with."""
+    session = [c["value"] for c in page.context.cookies() if c["name"] == "triage_session"]
+    evil = page.context.new_page()
+    evil.set_content(
+        f'<form id="f" method="post" action="{site["base"]}/sign-in">'
+        f'<input name="key" value="{site["attacker"]}"></form>'
+        '<script>document.getElementById("f").submit()</script>'
+    )
+    evil.wait_for_url(site["base"] + "/sign-in")
+    assert "Lomake ei tullut tältä sivulta" in evil.content()
+    evil.close()
+    after = [c["value"] for c in page.context.cookies() if c["name"] == "triage_session"]
+    assert after == session and len(session) == 1
+    page.goto(site["base"] + "/")
+    assert page.locator("#triage-form").count() == 1  # still signed in as themselves
 
 
 def test_docs_load_with_no_request_leaving_the_machine(browser: Any, site: dict[str, str]) -> None:

@@ -258,3 +258,62 @@ def test_kill_9_of_a_worker_loses_no_answered_decision(cluster: Cluster) -> None
         "kill -9 (PostgreSQL, 2 workers):",
         check_after_kill(load, stored_ids(cluster.url), answered),
     )
+
+
+def test_staff_submits_during_a_freeze_never_stall_the_worker(cluster: Cluster) -> None:
+    """The staff page looks its session up on a worker thread under the store's
+    deadlines: with the database frozen and 10 staff submits in flight, liveness answers
+    at once and the phone line's triage gets its 503 within 3 s on the same worker."""
+    from tests.http.test_staff_page import FORM
+    from triage.http.staff.guard import form_token
+
+    env = {"TRIAGE_DATABASE_URL": cluster.url}
+    staff_key = make_key({**os.environ, **env}, "frontline")
+    api_key = make_key({**os.environ, **env}, "integration")
+    submits: list[tuple[int, float]] = []
+    health: list[float] = []
+    with serve(env) as base, httpx.Client(base_url=base, timeout=30) as staff:
+        staff.headers["origin"] = base
+        signed = staff.post("/sign-in", data={"key": staff_key}, follow_redirects=False)
+        assert signed.status_code == 303
+        form = {**FORM, "csrf": form_token(staff.cookies["triage_session"])}
+
+        def submit() -> None:
+            start = time.monotonic()
+            with httpx.Client(base_url=base, timeout=30, cookies=staff.cookies) as one:
+                r = one.post("/", data=form, headers={"origin": base})
+            submits.append((r.status_code, time.monotonic() - start))
+
+        pids = cluster.pids()
+        for pid in pids:
+            _signal(pid, signal.SIGSTOP)
+        try:
+            threads = [threading.Thread(target=submit) for _ in range(10)]
+            for t in threads:
+                t.start()
+            time.sleep(0.5)
+            for _ in range(5):
+                start = time.monotonic()
+                assert httpx.get(f"{base}/healthz", timeout=30).status_code == 200
+                health.append(time.monotonic() - start)
+                time.sleep(0.2)
+            start = time.monotonic()
+            triage = httpx.post(
+                f"{base}/v1/triage",
+                json=SAMPLE_CASES[0],
+                headers={"Authorization": f"Bearer {api_key}"},
+                timeout=30,
+            )
+            triage_seconds = time.monotonic() - start
+            for t in threads:
+                t.join(timeout=60)
+        finally:
+            for pid in pids:
+                _signal(pid, signal.SIGCONT)
+    print(
+        f"frozen database, 10 staff submits: /healthz slowest {max(health):.3f} s, "
+        f"/v1/triage {triage.status_code} in {triage_seconds:.2f} s, staff answers "
+        f"{sorted(s for s, _ in submits)} within {max(t for _, t in submits):.1f} s"
+    )
+    assert max(health) < 0.5 and triage.status_code == 503 and triage_seconds < 3
+    assert len(submits) == 10 and {s for s, _ in submits} <= {503}

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from triage.http.staff.guard import form_token
 from triage.service.core import Service
 from triage.service.staff import signed_in
+
+ORIGIN = "http://testserver"  # TestClient's own origin
 
 FORM = {
     "ui": "en",
@@ -26,12 +30,25 @@ FORM = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _same_site(client: TestClient) -> None:
+    """Posts come from the page itself, as a browser sends them (Origin: this site)."""
+    client.headers["origin"] = ORIGIN
+
+
+def post(client: TestClient, path: str, data: dict[str, Any]) -> Any:
+    """A form posted from the page: with the session's form token, as the page has it."""
+    token = form_token(client.cookies.get("triage_session") or "")
+    return client.post(path, data={**data, "csrf": token})
+
+
 def sign_in(client: TestClient, key: str) -> str:
     r = client.post("/sign-in", data={"key": key, "ui": "fi"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/?lang=fi"
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
     token = r.cookies["triage_session"]
+    client.cookies.clear()  # one session cookie, whatever the jar kept
     client.cookies.set("triage_session", token)
     return token
 
@@ -47,21 +64,21 @@ def test_sign_in_decide_and_sign_out(
     token = sign_in(client, keys["frontline"])
     assert token not in keys["frontline"] and keys["frontline"] not in token
     before = service.audit.count()
-    r = client.post("/", data=FORM)
+    r = post(client, "/", data=FORM)
     assert r.status_code == 200 and 'data-service="dental_emergency"' in r.text
     assert service.audit.count() == before + 1
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
     assert "f.dental" not in logged and "pain" not in logged  # decision ids only
-    invalid = client.post("/", data={**FORM, "f.dental.pain": "11"})
+    invalid = post(client, "/", data={**FORM, "f.dental.pain": "11"})
     assert invalid.status_code == 422 and "facts.pain" in invalid.text
     assert 'class="question invalid"' in invalid.text and service.audit.count() == before + 1
-    none = client.post("/", data={**FORM, "need": []})
+    none = post(client, "/", data={**FORM, "need": []})
     assert none.status_code == 422 and "Choose at least one need" in none.text
-    out = client.post("/sign-out", data={"ui": "en"})
+    out = post(client, "/sign-out", data={"ui": "en"})
     assert out.status_code == 200 and "You have signed out" in out.text
     assert signed_in(service, token) is None
     client.cookies.set("triage_session", token)  # an old cookie no longer works
-    again = client.post("/", data=FORM)
+    again = post(client, "/", data=FORM)
     assert again.status_code == 401 and 'id="key"' in again.text
     assert service.audit.count() == before + 1
 
@@ -73,7 +90,7 @@ def test_only_staff_keys_sign_in_and_bad_keys_are_refused(
     assert client.post("/sign-in", data={"key": "trg_nope_nope"}).status_code == 401
     assert client.post("/sign-in", data={"key": ""}).status_code == 401
     assert "triage_session" not in client.cookies
-    assert client.post("/", data=FORM).status_code == 401
+    assert post(client, "/", data=FORM).status_code == 401
 
 
 def test_session_ends_when_idle_or_when_the_key_is_revoked(
@@ -82,11 +99,11 @@ def test_session_ends_when_idle_or_when_the_key_is_revoked(
     token = sign_in(client, keys["frontline"])
     assert signed_in(service, token, idle=timedelta(minutes=15)) is not None
     assert signed_in(service, token, idle=timedelta(seconds=-1)) is None  # idle too long
-    assert client.post("/", data=FORM).status_code == 401
+    assert post(client, "/", data=FORM).status_code == 401
     token = sign_in(client, keys["frontline"])
     key_id = service.keys.verify(keys["frontline"]).id  # type: ignore[union-attr]
     service.keys.revoke(key_id)
-    assert client.post("/", data=FORM).status_code == 401
+    assert post(client, "/", data=FORM).status_code == 401
 
 
 def test_a_contact_from_the_page(client: TestClient, keys: dict[str, str]) -> None:
@@ -98,10 +115,10 @@ def test_a_contact_from_the_page(client: TestClient, keys: dict[str, str]) -> No
         "f.non_medical.topic": "housing",
         "f.non_medical.homeless_tonight": "false",
     }
-    r = client.post("/", data=form)
+    r = post(client, "/", data=form)
     assert r.status_code == 200 and 'class="plan"' in r.text
     assert "No separate coordination is needed" in r.text  # two services (policy 3)
-    bad = client.post("/", data={**form, "f.non_medical.topic": "nonsense"})
+    bad = post(client, "/", data={**form, "f.non_medical.topic": "nonsense"})
     assert bad.status_code == 422 and "needs[1].facts.topic" in bad.text
 
 
@@ -112,11 +129,13 @@ def test_a_red_flag_gives_112_whatever_else_is_empty(
     malformed answer elsewhere gives the 112 result and records the emergency decision."""
     sign_in(client, keys["frontline"])
     before = service.audit.count()
-    r = client.post("/", data={"ui": "en", "age": "", "municipality": "", "red_flag": "chest_pain"})
+    r = post(
+        client, "/", data={"ui": "en", "age": "", "municipality": "", "red_flag": "chest_pain"}
+    )
     assert r.status_code == 200 and 'data-urgency="emergency"' in r.text
     assert "Call 112 now." in r.text and "The client must not drive." in r.text
     bad = {**FORM, "red_flag": "stroke_symptoms", "age": "", "f.dental.pain": "11"}
-    r = client.post("/", data=bad)
+    r = post(client, "/", data=bad)
     assert r.status_code == 200 and 'data-urgency="emergency"' in r.text
     assert "Record when the symptoms began." in r.text
     assert "were not used, because field facts.pain was refused" in r.text
@@ -128,12 +147,63 @@ def test_not_known_is_sent_as_such_and_unscreened_cases_ask_the_red_flags(
 ) -> None:
     sign_in(client, keys["frontline"])
     form = {**FORM, "f.dental.pain": "3", "f.dental.swelling": "true"}
-    r = client.post("/", data={**form, "f.dental.swelling_danger_signs": "not_known"})
+    r = post(client, "/", data={**form, "f.dental.swelling_danger_signs": "not_known"})
     assert r.status_code == 200 and 'data-urgency="within_hours"' in r.text
     assert "Decided as a precaution" in r.text and 'class="deadline"' in r.text
     stored = service.audit.get(r.text.split('data-decision-id="')[1].split('"')[0])
     assert stored is not None and stored.case["facts"]["swelling_danger_signs"] == "not_known"
     unscreened = {k: v for k, v in FORM.items() if k != "no_red_flags"}
-    r = client.post("/", data=unscreened)
+    r = post(client, "/", data=unscreened)
     assert r.status_code == 200 and 'data-status="needs_information"' in r.text
     assert 'class="ask-red-flags"' in r.text and 'href="#red-flags"' in r.text
+
+
+def test_ended_sessions_are_purged_at_the_next_sign_in(
+    client: TestClient, keys: dict[str, str], service: Service, settings: Any
+) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(settings.database_url)
+    for _ in range(5):
+        sign_in(client, keys["frontline"])
+    with engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM web_session")).scalar() == 5
+        conn.execute(sa.text("UPDATE web_session SET last_seen = '2020-01-01 00:00:00'"))
+    token = sign_in(client, keys["frontline"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM web_session")).scalar() == 1
+    engine.dispose()
+    assert signed_in(service, token) is not None
+
+
+def test_numbers_on_the_page_are_ascii_digits_only(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    """`int("1_0")` is 10 and `int("١٠")` too: the page sends such an answer as typed,
+    and the service refuses it naming the field; nothing is decided or stored."""
+    sign_in(client, keys["frontline"])
+    before = service.audit.count()
+    for typed in ("1_0", "١٠", "+5", " 5 5", "5e0"):
+        r = post(client, "/", data={**FORM, "f.dental.pain": typed})
+        assert r.status_code == 422 and "facts.pain" in r.text, typed
+    assert service.audit.count() == before
+    assert post(client, "/", data={**FORM, "f.dental.pain": "-0"}).status_code in (200, 422)
+
+
+def test_an_identity_code_in_any_field_is_refused_and_not_shown_again(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    sign_in(client, keys["frontline"])
+    before, feedback = service.audit.count(), len(service.audit.feedback())
+    code = "131052-308T"
+    for path, data in (
+        ("/", {**FORM, "f.dental.request": code}),
+        ("/", {**FORM, f"note {code}": "x"}),
+        ("/feedback", {"decision_id": code, "verdict": "correct", "ui": "sv"}),
+    ):
+        r = post(client, path, data=data)
+        assert r.status_code == 422 and code not in r.text, (path, data)
+        assert "131052" not in r.text
+    assert service.audit.count() == before and len(service.audit.feedback()) == feedback
+    unknown = post(client, "/feedback", data={"decision_id": "x" * 20, "verdict": "correct"})
+    assert unknown.status_code == 422 and "x" * 20 not in unknown.text

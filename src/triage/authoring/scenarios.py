@@ -38,6 +38,7 @@ from pydantic import ValidationError as PydanticValidationError
 from triage.domain.case import parse_case
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError, ScenarioError
+from triage.safefiles import UnsafeFile, read_text
 from triage.strict import first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
@@ -89,7 +90,9 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
     seen: dict[str, str] = {}
     for path in scenario_files(paths):
         try:
-            raw = parse(path.read_text(encoding="utf-8"))
+            raw = parse(read_text(path))
+        except UnsafeFile as exc:
+            raise ScenarioError(str(exc), file=str(path)) from None
         except YamlSyntaxError as exc:
             raise ScenarioError(
                 f"not valid YAML: {exc.problem}", file=str(path), line=exc.line

@@ -52,6 +52,16 @@ def fisher_yates(items: Sequence[str], stream: SeededStream) -> list[str]:
     return out
 
 
+def first_places(items: Sequence[str], k: int, stream: SeededStream) -> list[str]:
+    """The first `k` places of a uniformly random order of `items` (k < len(items)):
+    Fisher-Yates run from the front for k steps only, so a large group costs k draws."""
+    out = list(items)
+    for i in range(k):
+        j = i + stream.below(len(out) - i)
+        out[i], out[j] = out[j], out[i]
+    return out[:k]
+
+
 @dataclass(frozen=True)
 class Seeker:
     """All that listing may read about the client: area, languages, the provider they chose,
@@ -76,6 +86,7 @@ class Listing:
     note: (
         Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"] | None
     )
+    more: int = 0  # eligible providers beyond the limit, not listed
 
 
 def _listed(p: Provider, reason: Reason, client: Seeker) -> Listed:
@@ -83,11 +94,21 @@ def _listed(p: Provider, reason: Reason, client: Seeker) -> Listed:
 
 
 def list_providers(
-    catalog: Catalog, *, service: str, kind: ListingKind, client: Seeker, seed: int
+    catalog: Catalog,
+    *,
+    service: str,
+    kind: ListingKind,
+    client: Seeker,
+    seed: int,
+    limit: int | None = None,
 ) -> Listing:
-    """The providers that can serve this client for `service`, impartially ordered.
+    """The providers that can serve this client for `service`, impartially ordered; at
+    most `limit` of them (None: all), with how many more are eligible.
 
-    `kind` is the service's listing kind from the rule set (open, continuity or none)."""
+    `kind` is the service's listing kind from the rule set (open, continuity or none). A
+    group that fits in the places left is ordered by the whole Fisher-Yates, as before
+    there was a limit; a group that does not gets its first places by `first_places`, so
+    a cell of thousands costs `limit` draws and the first places stay uniform."""
     if kind == "none":
         return Listing((), None)
     chosen = catalog.get(client.chosen_provider) if client.chosen_provider else None
@@ -100,24 +121,28 @@ def list_providers(
             return Listing((), "chosen_provider_not_offering")
         return Listing((_listed(chosen, "chosen_by_client", client),), None)
 
-    offering = catalog.offering(service, client.municipality)
-    if client.needs_accessible_premises:
-        offering = tuple(p for p in offering if p.accessible is not False)
-    eligible = {p.id: p for p in offering}
-    if not eligible:
+    speaking, others = catalog.sorted_groups(
+        service,
+        client.municipality,
+        bool(client.needs_accessible_premises),
+        tuple(sorted(set(client.languages or ()))),
+    )
+    if not speaking and not others:
         return Listing((), "no_provider_in_area")
     stream = SeededStream(seed)
     ordered: list[Listed] = []
-    if chosen is not None and chosen.id in eligible:
-        ordered.append(_listed(eligible.pop(chosen.id), "chosen_by_client", client))
-    wanted = set(client.languages or ())
-    speaking = sorted(i for i, p in eligible.items() if wanted & set(p.languages or ()))
-    others = sorted(eligible.keys() - set(speaking))
-    groups: tuple[tuple[list[str], Reason], ...] = (
-        (speaking, "language_match"),
-        (others, "eligible"),
-    )
-    for group, reason in groups:
-        for pid in fisher_yates(group, stream):
-            ordered.append(_listed(eligible[pid], reason, client))
-    return Listing(tuple(ordered), None)
+    first = chosen.id if chosen is not None else None
+    if first in speaking or first in others:
+        assert chosen is not None
+        ordered.append(_listed(chosen, "chosen_by_client", client))
+    room = len(speaking) + len(others) if limit is None else limit - len(ordered)
+    for group, reason in ((speaking, "language_match"), (others, "eligible")):
+        ids = [i for i in group if i != first] if first in group else group
+        if room <= 0 or not ids:
+            continue
+        order = fisher_yates(ids, stream) if len(ids) <= room else first_places(ids, room, stream)
+        for pid in order:
+            ordered.append(_listed(catalog.get(pid), reason, client))  # type: ignore[arg-type]
+        room -= len(order)
+    eligible = len(speaking) + len(others)
+    return Listing(tuple(ordered), None, more=eligible - len(ordered))

@@ -20,6 +20,8 @@ from pydantic import Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import CatalogError, did_you_mean
+from triage.identity import IDENTITY_MESSAGE, find_identity_code
+from triage.safefiles import UnsafeFile, read_text
 from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
@@ -79,6 +81,30 @@ class Catalog:
         catalog order (an index: a listing no longer reads the whole catalog)."""
         return self._offering.get((service, municipality), ())
 
+    def sorted_groups(
+        self, service: str, municipality: str, accessible: bool, languages: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The ids `offering` gives (without providers known to be inaccessible when
+        `accessible`), sorted, split into those speaking one of `languages` and the rest;
+        remembered (at most 1,024 at a time), so a listing of a large cell does not sort it
+        again for every decision."""
+        key = (service, municipality, accessible, languages)
+        found = self._groups.get(key)
+        if found is None:
+            offering = self.offering(service, municipality)
+            kept = [p for p in offering if not (accessible and p.accessible is False)]
+            wanted = set(languages)
+            speaking = tuple(sorted({p.id for p in kept if wanted & set(p.languages or ())}))
+            others = tuple(sorted({p.id for p in kept} - set(speaking)))
+            if len(self._groups) >= 1024:
+                self._groups.clear()
+            found = self._groups[key] = (speaking, others)
+        return found
+
+    @cached_property
+    def _groups(self) -> dict[tuple[object, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+        return {}
+
     @cached_property
     def _by_id(self) -> dict[str, Provider]:
         found: dict[str, Provider] = {}
@@ -120,6 +146,9 @@ def build_catalog(
 ) -> Catalog:
     """Validate a catalog document against the known service codes."""
     raw = raw if raw is not None else document
+    where = find_identity_code(plain(document))
+    if where is not None:
+        raise CatalogError(IDENTITY_MESSAGE, field=where, file=file)
     try:
         parsed = CatalogFile.model_validate(plain(document))
     except PydanticValidationError as exc:
@@ -185,9 +214,9 @@ def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catal
     """Read and validate a catalog file (YAML or JSON); raise CatalogError naming the field."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", file=str(path)) from None
+        text = read_text(path)
+    except UnsafeFile as exc:
+        raise CatalogError(str(exc), file=str(path)) from None
     try:
         raw = parse(text)
     except YamlSyntaxError as exc:

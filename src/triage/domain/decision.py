@@ -121,6 +121,7 @@ class Decision(_Out):
     instruction: str | None = None
     urgency_instruction: str | None = None
     notices: list[Notice] = Field(default_factory=list)
+    more_providers: int = 0  # eligible providers beyond the listing's limit, not listed
 
     @cached_property
     def json_bytes(self) -> bytes:

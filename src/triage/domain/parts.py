@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from triage.domain.case import Case
+from triage.catalog.listing import Seeker
+from triage.domain.case import Case, Client
 from triage.domain.deadlines import deadline, parse_contact_time, report
 from triage.domain.decision import (
     FiredRule,
@@ -21,6 +22,17 @@ from triage.domain.decision import (
 from triage.domain.texts import explanation, question
 from triage.engine.policy import EMERGENCY, Outcome
 from triage.rules.model import Locale, Rule, RuleSet
+
+
+def seeker(case: Case) -> Seeker:
+    """All that listing may read about the client."""
+    c = case.client or Client()
+    return Seeker(
+        municipality=c.municipality or "",
+        languages=tuple(c.languages or ()),
+        chosen_provider=c.chosen_provider,
+        needs_accessible_premises=c.needs_accessible_premises,
+    )
 
 
 def timing_parts(

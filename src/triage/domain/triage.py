@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.catalog.listing import Listed, Listing, Seeker, list_providers
+from triage.catalog.listing import Listed, Listing, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
 from triage.domain.case import (
     Case,
@@ -33,7 +33,7 @@ from triage.domain.decision import (
     ProviderRef,
 )
 from triage.domain.ids import random_bytes, time_ordered_id
-from triage.domain.parts import outcome_parts, timing_parts
+from triage.domain.parts import outcome_parts, seeker, timing_parts
 from triage.domain.texts import provider_note
 from triage.engine.analysis import load_checked_rules
 from triage.engine.compiler import compile_rules
@@ -42,33 +42,27 @@ from triage.engine.policy import Evaluator, Outcome, outcome
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale, RuleSet, Value
 
-
-def seeker(case: Case) -> Seeker:
-    c = case.client or Client()
-    return Seeker(
-        municipality=c.municipality or "",
-        languages=tuple(c.languages or ()),
-        chosen_provider=c.chosen_provider,
-        needs_accessible_premises=c.needs_accessible_premises,
-    )
-
-
 _UNKNOWN = object()  # a value the case does not give (in evaluate_many's keys)
 _NOT_KNOWN = object()  # a value the case answers "not_known"
 
 
 PARTS_SEEN = 4096  # outcomes whose parts are kept (forgotten all at once beyond)
+MAX_PROVIDERS = 20  # a decision lists at most this many (None: all), and says how many more
 
 
 class Triage:
     """Decides cases with one loaded rule set and one evaluator."""
 
     def __init__(
-        self, *, rules: RuleSet, evaluator: Evaluator, catalog: Catalog = EMPTY_CATALOG
+        self,
+        *,
+        rules: RuleSet,
+        evaluator: Evaluator,
+        catalog: Catalog = EMPTY_CATALOG,
+        max_providers: int | None = MAX_PROVIDERS,
     ) -> None:
-        self.rules = rules
-        self.evaluator = evaluator
-        self.catalog = catalog
+        self.rules, self.evaluator, self.catalog = rules, evaluator, catalog
+        self.max_providers = max_providers
         self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
         self._templates: dict[tuple[object, ...], Decision] = {}
         self._times: dict[tuple[object, ...], dict[str, Any]] = {}
@@ -79,12 +73,20 @@ class Triage:
         return cls.from_rules(load_checked_rules(directory), catalog)
 
     @classmethod
-    def from_rules(cls, rules: RuleSet, catalog: Catalog = EMPTY_CATALOG) -> Triage:
-        """Rules on the durable_rules engine."""
-        return cls(rules=rules, evaluator=DurableEngine(compile_rules(rules)), catalog=catalog)
+    def from_rules(
+        cls,
+        rules: RuleSet,
+        catalog: Catalog = EMPTY_CATALOG,
+        max_providers: int | None = MAX_PROVIDERS,
+    ) -> Triage:
+        engine = DurableEngine(compile_rules(rules))
+        return cls(rules=rules, evaluator=engine, catalog=catalog, max_providers=max_providers)
 
-    def with_catalog(self, catalog: Catalog) -> Triage:
-        return Triage(rules=self.rules, evaluator=self.evaluator, catalog=catalog)
+    def with_catalog(self, catalog: Catalog, max_providers: int | None = -1) -> Triage:
+        limit = self.max_providers if max_providers == -1 else max_providers  # -1: the same
+        return Triage(
+            rules=self.rules, evaluator=self.evaluator, catalog=catalog, max_providers=limit
+        )
 
     def evaluate(self, case: Case) -> Outcome:
         rules = self.rules
@@ -238,6 +240,7 @@ class Triage:
                 kind=self.rules.listing.get(winner.service, "open"),
                 client=seeker(case),
                 seed=seed,
+                limit=self.max_providers,
             )
             if winner
             else Listing((), None)
@@ -254,6 +257,8 @@ class Triage:
         update["seed"] = seed
         update["providers"] = [self._provider_ref(item, loc) for item in listing.providers]
         update["provider_note"] = self._note(listing.note, loc) if listing.note else None
+        if listing.more:
+            update["more_providers"] = listing.more
         return template.model_copy(update=update)
 
     def _note(self, code: NoteCode, loc: Locale) -> ProviderNote:

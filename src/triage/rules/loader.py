@@ -14,21 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import RuleFileError, did_you_mean
-from triage.messages import render
+from triage.identity import IDENTITY_MESSAGE, find_identity_code
 from triage.rules.conditions import ConditionParser
-from triage.rules.model import Fact, Need, Rule, RuleSet, Text, fact_problem
+from triage.rules.model import Fact, Need, Rule, RuleSet, Text
 from triage.rules.schema import (
     CODE,
-    CalendarIn,
     CommonFileIn,
     FactIn,
     NeedFileIn,
     RuleIn,
+    calendar_of,
+    check_fact_value,
     parse_yaml,
     validate,
 )
-from triage.rules.timing import Calendar, Deadline, NonWorkingDay
-from triage.yamlfile import line_of
+from triage.rules.timing import Deadline
+from triage.safefiles import UnsafeFile, read_text
+from triage.yamlfile import line_of, plain
 
 # Field names the engine uses on the case fact, or that durable_rules treats specially.
 RESERVED_FACTS = frozenset({"id", "sid", "kind", "red_flag_count", "red_flags"})
@@ -106,12 +108,6 @@ class _Builder:
         )
 
 
-def check_fact_value(fact: Fact, value: Any) -> str | None:
-    """`fact_problem` in English, for rule authors' messages."""
-    found = fact_problem(fact, value)
-    return render(found[0], "en", **found[1]) if found else None
-
-
 def _build_fact(code: str, fin: FactIn, raw: Any, path: Path, policy: int) -> Fact:
     loc: list[str | int] = ["facts", code]
 
@@ -176,14 +172,26 @@ def _build_fact(code: str, fin: FactIn, raw: Any, path: Path, policy: int) -> Fa
     return fact
 
 
+MAX_RULE_FILE = 1024 * 1024  # bytes: a whole rule set posted to the API fits in this too
+
+
+def refuse_identity_codes(raw: Any, path: Path) -> None:
+    where = find_identity_code(plain(raw))
+    if where is not None:
+        raise RuleFileError(f"{IDENTITY_MESSAGE} (at {where})", file=str(path))
+
+
 def read_rule_files(directory: str | Path) -> dict[str, str]:
     """The rule files under `directory` as {relative path: text}."""
     root = Path(directory)
     files: dict[str, str] = {}
-    if (root / "common.yaml").is_file():
-        files["common.yaml"] = (root / "common.yaml").read_text(encoding="utf-8")
-    for path in sorted((root / "needs").glob("*.yaml")):
-        files[f"needs/{path.name}"] = path.read_text(encoding="utf-8")
+    paths = [root / "common.yaml"] if (root / "common.yaml").exists() else []
+    for path in [*paths, *sorted((root / "needs").glob("*.yaml"))]:
+        try:
+            text = read_text(path, root=root, limit=MAX_RULE_FILE)
+        except UnsafeFile as exc:
+            raise RuleFileError(str(exc), file=str(path)) from None
+        files[path.relative_to(root).as_posix()] = text
     return files
 
 
@@ -198,11 +206,17 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     Errors name files as `root / relative path`.
     """
     unexpected = [
-        n for n in files if n != "common.yaml" and not re.fullmatch(r"needs/[\w-]+\.yaml", n)
+        (i, n)
+        for i, n in enumerate(files, start=1)
+        if n != "common.yaml" and not re.fullmatch(r"needs/[\w-]{1,64}\.yaml", n, re.ASCII)
     ]
     if unexpected:
+        i, name = unexpected[0]
+        shown = name if len(name) <= 80 and name.isprintable() else f"file #{i}"
         raise RuleFileError(
-            "rule files are common.yaml and needs/<need>.yaml", file=str(root / unexpected[0])
+            "rule files are common.yaml and needs/<need>.yaml (a need's name: up to 64 "
+            "letters, digits, _ or -)",
+            file=str(root / shown),
         )
     if "common.yaml" not in files:
         raise RuleFileError("missing common.yaml (urgencies, services, red flags)", file=str(root))
@@ -214,6 +228,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     common_path = root / "common.yaml"
     text = files["common.yaml"]
     common_raw = parse_yaml(text, common_path)
+    refuse_identity_codes(common_raw, common_path)
     digest.update(b"common.yaml\0" + text.encode())
     common: CommonFileIn = validate(CommonFileIn, common_raw, common_path)
     policy = common.policy or 2
@@ -227,6 +242,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         path = root / name
         text = files[name]
         raw = parse_yaml(text, path)
+        refuse_identity_codes(raw, path)
         digest.update(name.encode() + b"\0" + text.encode())
         nin: NeedFileIn = validate(NeedFileIn, raw, path)
         if nin.need in needs:
@@ -273,7 +289,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         notices={k: v.to_text() for k, v in common.notices.items()},
         open_24_7=frozenset(k for k, v in services.items() if v.open_24_7),
         after_hours={k: tuple(v.after_hours) for k, v in services.items() if v.after_hours},
-        calendar=_calendar(common.calendar) if common.calendar else None,
+        calendar=calendar_of(common.calendar) if common.calendar else None,
         common_file=str(common_path),
         common_lines={
             (kind, code): line
@@ -290,31 +306,3 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         common_rules=common_rules,
         version="sha256:" + digest.hexdigest()[:16],
     )
-
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def _calendar(cin: CalendarIn) -> Calendar:
-    """The calendar section of common.yaml as plain data."""
-    days = []
-    for d in cin.non_working_days:
-        month = day = until_month = until_day = None
-        if d.date:
-            month, day = (int(x) for x in d.date.split("-"))
-        if d.between:
-            (month, day), (until_month, until_day) = (
-                tuple(int(x) for x in b.split("-")) for b in d.between
-            )
-        days.append(
-            NonWorkingDay(
-                name=tuple(d.name.model_dump(exclude_none=True).items()),
-                month=month,
-                day=day,
-                easter=d.easter,
-                weekday=WEEKDAYS.index(d.weekday) if d.weekday else None,
-                until_month=until_month,
-                until_day=until_day,
-            )
-        )
-    return Calendar(time_zone=cin.time_zone, non_working_days=tuple(days))

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, Stric
 from pydantic import ValidationError as PydanticValidationError
 
 from triage.errors import RuleFileError, did_you_mean
-from triage.rules.model import Text
+from triage.messages import render
+from triage.rules.model import Fact, Text, fact_problem
+from triage.rules.timing import Calendar, NonWorkingDay
 from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
@@ -184,3 +186,37 @@ def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def check_fact_value(fact: Fact, value: Any) -> str | None:
+    """`fact_problem` in English, for rule authors' messages (a default out of range)."""
+    found = fact_problem(fact, value)
+    return render(found[0], "en", **found[1]) if found else None
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def calendar_of(cin: CalendarIn) -> Calendar:
+    """The calendar section of common.yaml as plain data."""
+    days = []
+    for d in cin.non_working_days:
+        month = day = until_month = until_day = None
+        if d.date:
+            month, day = (int(x) for x in d.date.split("-"))
+        if d.between:
+            (month, day), (until_month, until_day) = (
+                tuple(int(x) for x in b.split("-")) for b in d.between
+            )
+        days.append(
+            NonWorkingDay(
+                name=tuple(d.name.model_dump(exclude_none=True).items()),
+                month=month,
+                day=day,
+                easter=d.easter,
+                weekday=WEEKDAYS.index(d.weekday) if d.weekday else None,
+                until_month=until_month,
+                until_day=until_day,
+            )
+        )
+    return Calendar(time_zone=cin.time_zone, non_working_days=tuple(days))

@@ -265,7 +265,7 @@ class Service:
     def decision(self, decision_id: str) -> Decision:
         stored = self.audit.get(decision_id)
         if stored is None:
-            raise NotFoundError(f"no decision {decision_id}")
+            raise NotFoundError("no decision has that id")
         return stored.decision
 
     def feedback(
@@ -288,7 +288,7 @@ class Service:
             field = "expected_service" if expected_service else "expected_urgency"
             raise InvalidCaseError(field, "correct_has_no_expected")
         if self.audit.get(decision_id) is None:
-            raise NotFoundError(f"no decision {decision_id}")
+            raise NotFoundError("no decision has that id")
         return self.audit.add_feedback(
             decision_id, verdict, expected_service, expected_urgency, key_id
         )
@@ -309,12 +309,12 @@ class Service:
         ]
         return triage.catalog.version, sorted(found, key=lambda p: p.id)
 
-    def ready(self) -> dict[str, Any]:
-        database = "ok" if self.health.ping() else "unavailable"
-        current = self._current
+    def ready(self, database_ok: bool | None = None) -> dict[str, Any]:
+        """Readiness; `database_ok` given: that answer instead of a probe (none in time)."""
+        ok, current = self.health.ping() if database_ok is None else database_ok, self._current
         return {
-            "status": "ready" if database == "ok" and current is not None else "not_ready",
-            "database": database,
+            "status": "ready" if ok and current is not None else "not_ready",
+            "database": "ok" if ok else "unavailable",
             "rules_version": current.rules.version if current else "none",
             "catalog_version": current.catalog.version if current else "none",
         }

@@ -9,13 +9,28 @@ and at once on PostgreSQL, whose revocations send NOTIFY).
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import time
+from collections import Counter
 
 from triage.errors import AuthError
 from triage.store.ports import KeyInfo, KeyStore
 
 KEY_CACHE_SECONDS = 1.0  # a revoked key stops working in every worker within this time
 KEY_CACHE_SIZE = 1024
+log = logging.getLogger(__name__)
+REFUSED: Counter[str] = Counter()  # refused key checks in this process, by where they came
+_KEY_ID = re.compile(r"trg_([A-Za-z0-9]{4})[A-Za-z0-9]*_")
+
+
+def refused(presented: str, where: str) -> None:
+    """Log and count a refused key check: by the first 4 characters of the key id a
+    well-formed key names (never the secret part, never a malformed key's text)."""
+    REFUSED[where] += 1
+    found = _KEY_ID.match(presented)
+    prefix = found.group(1) if found else "(malformed)"
+    log.warning("refused key check at %s: key id %s…, %d so far", where, prefix, REFUSED[where])
 
 
 def _digest(presented: str) -> bytes:
@@ -45,6 +60,7 @@ class VerifiedKeys:
         key = self._store.verify(presented)
         if key is None:
             self._seen.pop(digest, None)
+            refused(presented, "api")
             raise AuthError(401, "the API key is not valid or was revoked")
         if len(self._seen) >= KEY_CACHE_SIZE:
             self._seen.clear()

@@ -14,6 +14,7 @@ from triage.catalog.network import NetworkReport
 from triage.catalog.network import network as build_network
 from triage.domain.contact import ContactAnswer, contact_cases
 from triage.domain.decision import Decision
+from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError, NotFoundError
 from triage.service.core import Service
 
@@ -30,9 +31,9 @@ def replay(service: Service, decision_id: str) -> Replay:
     """Recompute a stored decision with its own rules, catalog, seed and locale."""
     stored = service.audit.get(decision_id)
     if stored is None:
-        raise NotFoundError(f"no decision {decision_id}")
+        raise NotFoundError("no decision has that id")
     old = stored.decision
-    triage = service.triage_for(old.rules_version, old.catalog_version)
+    triage = listed_as(service.triage_for(old.rules_version, old.catalog_version), old)
     again = triage.decide_case(
         triage.validate(stored.case), locale=old.locale, seed=old.seed, now=recorded(old)
     )
@@ -61,9 +62,9 @@ def replay_contact(service: Service, contact_id: str) -> ContactReplay:
     _, cases = triage.validate_contact(stored.contact)
     chosen = contact_cases(cases)
     decisions = [
-        triage.decide_case(cases[i], locale=d.locale, seed=d.seed, now=recorded(d)).model_copy(
-            update={"decision_id": d.decision_id}
-        )
+        listed_as(triage, d)
+        .decide_case(cases[i], locale=d.locale, seed=d.seed, now=recorded(d))
+        .model_copy(update={"decision_id": d.decision_id})
         for i, d in zip(chosen, old.decisions, strict=True)
     ]
     undecided = [c.need for i, c in enumerate(cases) if i not in chosen]
@@ -74,6 +75,16 @@ def replay_contact(service: Service, contact_id: str) -> ContactReplay:
     )
     diffs = _differences(old.model_dump(), again.model_dump())
     return ContactReplay(old, again, not diffs, diffs)
+
+
+def listed_as(triage: Triage, decision: Decision) -> Triage:
+    """`triage` listing providers as `decision` was listed: at most as many as it shows
+    when it says more were eligible; else every eligible one (then any limit at least as
+    large gives the same order, so the served one does)."""
+    shown, limit = len(decision.providers), triage.max_providers
+    if decision.more_providers:
+        return triage if limit == shown else triage.with_catalog(triage.catalog, shown)
+    return triage if limit is None or limit >= shown else triage.with_catalog(triage.catalog, None)
 
 
 def recorded(decision: Decision) -> datetime | None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from triage.errors import AuthError
 from triage.roles import Role
 from triage.service.core import Service
+from triage.service.keys import refused
 from triage.store.ports import KeyInfo
 
 STAFF_ROLES: frozenset[Role] = frozenset({"frontline", "admin"})
@@ -18,10 +19,11 @@ def sign_in(service: Service, presented: str) -> str:
     """A session token for a valid staff key; AuthError (401/403) otherwise."""
     key = service.keys.verify(presented.strip()) if presented.strip() else None
     if key is None:
+        refused(presented.strip(), "sign-in")
         raise AuthError(401, "the API key is not valid or was revoked")
     if key.role not in STAFF_ROLES:
         raise AuthError(403, f"role {key.role} may not use the staff page", role=key.role)
-    return service.keys.open_session(key.id)
+    return service.keys.open_session(key.id, IDLE)
 
 
 def signed_in(service: Service, token: str | None, idle: timedelta = IDLE) -> KeyInfo | None:

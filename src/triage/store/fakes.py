@@ -213,7 +213,10 @@ class InMemoryKeyStore:
     def list(self) -> list[KeyInfo]:
         return [info for info, _ in self._keys.values()]
 
-    def open_session(self, key_id: str) -> str:
+    def open_session(self, key_id: str, idle: timedelta) -> str:
+        for digest, (_, seen) in list(self._sessions.items()):
+            if now() - seen > idle:
+                del self._sessions[digest]
         token = secrets.token_urlsafe(32)
         self._sessions[hashlib.sha256(token.encode()).hexdigest()] = (key_id, now())
         return token

@@ -156,8 +156,9 @@ class KeyStore(Protocol):
 
     # Staff-page sessions: a random token in an HttpOnly cookie stands for a key that was
     # presented once; only the token's hash is stored, and never the key itself.
-    def open_session(self, key_id: str) -> str:
-        """A new session token for a verified key."""
+    def open_session(self, key_id: str, idle: timedelta) -> str:
+        """A new session token for a verified key; sessions idle longer than `idle`
+        (everyone's, ended either way) are deleted meanwhile, so they never pile up."""
 
     def session(self, token: str, idle: timedelta) -> KeyInfo | None:
         """The key of a live session (and the session touched), or None when the token is

@@ -5,10 +5,12 @@ error names the field to mark."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from triage.identity import find_identity_code
 from triage.rules.model import Fact, Locale, RuleSet
 
 MAX_FIELDS = 400  # a form never has more; more is not our form
@@ -46,30 +48,32 @@ def fact_field(need: str, fact: str) -> str:
     return f"f.{need}.{fact}"
 
 
+_INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() also takes "1_0" and "١٠"
+_DECIMAL = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
 def _value(fact: Fact, raw: str) -> Any:
-    """The answer as the type the fact wants; a string the service will refuse otherwise."""
+    """The answer as the type the fact wants; the string as typed (which the service
+    refuses, naming the field) when it is not one."""
     if raw == NOT_KNOWN:
         return NOT_KNOWN
     if fact.type == "bool":
         return {"true": True, "false": False}.get(raw, raw)
     if fact.type == "int":
-        try:
-            return int(raw)
-        except ValueError:
-            return raw
+        return _int(raw)
     if fact.type == "number":
-        try:
-            return float(raw.replace(",", "."))
-        except ValueError:
-            return raw
+        return float(raw.replace(",", ".")) if _DECIMAL.fullmatch(raw) else raw
     return raw
 
 
 def _int(raw: str) -> Any:
-    try:
-        return int(raw)
-    except ValueError:
-        return raw
+    return int(raw) if _INTEGER.fullmatch(raw) else raw
+
+
+def identity_field(form: Submitted) -> str | None:
+    """The first field whose name or value looks like a henkilötunnus (the same scan as
+    for cases; a name that holds one is named by position), or None."""
+    return find_identity_code({**form.values, **form.lists})
 
 
 def red_flags(form: Submitted) -> list[str] | None:

@@ -1,23 +1,23 @@
 """The staff page's routes: sign in, the form, the result (decision or contact plan),
 feedback, sign out. Server-rendered; case data travels only in POST bodies, never in a
-URL, a cookie, browser storage or a log line. Every answer is `no-store`."""
+URL, a cookie, browser storage or a log line. Every answer is `no-store`. The guards
+every route passes (origin, form bounds, form token, the session off the event loop)
+are in `guard.py`."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from triage.authoring.explain import explain_text
 from triage.catalog.municipalities import CENTRAL_FINLAND, municipalities
 from triage.domain.contact import ContactAnswer, Plan
 from triage.domain.decision import Decision
-from triage.errors import AuthError, InvalidCaseError, StorageError, TriageError
-from triage.http.locale import preferred
+from triage.errors import AuthError, InvalidCaseError, NotFoundError, StorageError
 from triage.http.staff.forms import (
     NOT_KNOWN,
     Submitted,
@@ -25,55 +25,31 @@ from triage.http.staff.forms import (
     emergency_only,
     fact_field,
     field_of,
+    identity_field,
     to_request,
+)
+from triage.http.staff.guard import (
+    COOKIE,
+    HEADERS,
+    Answered,
+    form_token,
+    page,
+    page_locale,
+    read_form,
+    render,
+    service_of,
+    session_key,
+    sign_in_page,
 )
 from triage.http.staff.texts import text
 from triage.http.staff.when import deadline_words, do_now
-from triage.messages import LOCALES, Locale
+from triage.messages import Locale
 from triage.rules.model import Fact
 from triage.service.core import Service
-from triage.service.staff import sign_in, sign_out, signed_in
+from triage.service.staff import sign_in, sign_out
 from triage.store.ports import KeyInfo
 
 router = APIRouter(include_in_schema=False)
-COOKIE = "triage_session"
-_env = Environment(
-    loader=PackageLoader("triage.http.staff", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-HEADERS = {
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-}
-
-
-def _service(request: Request) -> Service:
-    service: Service = request.app.state.service
-    return service
-
-
-def _locale(request: Request, chosen: str | None) -> Locale:
-    if chosen in LOCALES:
-        return chosen
-    return preferred(request.headers.get("accept-language", "")) or "fi"
-
-
-def _render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    loc: Locale = context["loc"]
-    html = _env.get_template(template).render(
-        t=lambda code, **p: text(code, loc, **p), locales=LOCALES, **context
-    )
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
-
-
-async def _form(request: Request) -> Submitted:
-    body = (await request.body()).decode("utf-8", "replace")
-    return Submitted.parse(parse_qsl(body, keep_blank_values=True, max_num_fields=400))
 
 
 def _fields(need: str, fact: Fact, loc: Locale) -> dict[str, Any]:
@@ -103,9 +79,9 @@ def _fields(need: str, fact: Fact, loc: Locale) -> dict[str, Any]:
 
 
 def _page_context(
-    service: Service, loc: Locale, key: KeyInfo, form: Submitted | None = None
+    request: Request, loc: Locale, key: KeyInfo, form: Submitted | None = None
 ) -> dict[str, Any]:
-    triage = service.current
+    triage = service_of(request).current
     rules = triage.rules
     names = municipalities()
     region = [(c, names[c]["sv" if loc == "sv" else "fi"]) for c in CENTRAL_FINLAND]
@@ -120,6 +96,7 @@ def _page_context(
     return {
         "loc": loc,
         "key": key,
+        "csrf": form_token(request.cookies.get(COOKIE) or ""),
         "form": form or Submitted(),
         "needs": [
             {
@@ -158,38 +135,45 @@ def _page_context(
     }
 
 
-def _signed_in(request: Request) -> KeyInfo | None:
-    return signed_in(_service(request), request.cookies.get(COOKIE))
-
-
-def _sign_in_page(loc: Locale, status: int = 200, notice: str | None = None) -> HTMLResponse:
-    return _render("sign_in.html", status, loc=loc, notice=notice)
-
-
 async def _posted(request: Request) -> tuple[Submitted, Locale, KeyInfo | None]:
-    """A posted form, the page's language, and the signed-in key (None: sign in again)."""
-    form = await _form(request)
-    return form, _locale(request, form.get("ui")), _signed_in(request)
+    """A posted form, the page's language, and the signed-in key (None: sign in again,
+    also when the form does not carry the session's form token)."""
+    form = await read_form(request)
+    loc = page_locale(request, form.get("ui"))
+    key = await session_key(request, loc)
+    token = request.cookies.get(COOKIE) or ""
+    if key is not None and not hmac.compare_digest(form.get("csrf"), form_token(token)):
+        raise Answered(sign_in_page(loc, 403, text("other_origin", loc)))
+    where = identity_field(form)
+    if where is not None:  # refused, and the form is not shown again: it holds the code
+        notice = InvalidCaseError(where, "identity_code").render(loc)
+        if key is None:
+            raise Answered(sign_in_page(loc, 422, notice))
+        context = {**_page_context(request, loc, key), "error": {"text": notice}}
+        raise Answered(render("page.html", 422, **context))
+    return form, loc, key
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, lang: str | None = None) -> Response:
-    loc = _locale(request, lang)
-    key = _signed_in(request)
+@page
+async def home(request: Request, lang: str | None = None) -> Response:
+    loc = page_locale(request, lang)
+    key = await session_key(request, loc)
     if key is None:
-        return _sign_in_page(loc)
-    return _render("page.html", **_page_context(_service(request), loc, key))
+        return sign_in_page(loc)
+    return render("page.html", **_page_context(request, loc, key))
 
 
 @router.post("/sign-in")
+@page
 async def do_sign_in(request: Request) -> Response:
-    form = await _form(request)
-    loc = _locale(request, form.get("ui"))
+    form = await read_form(request)
+    loc = page_locale(request, form.get("ui"))
     try:
-        token = await run_in_threadpool(sign_in, _service(request), form.get("key"))
+        token = await run_in_threadpool(sign_in, service_of(request), form.get("key"))
     except AuthError as exc:
         notice = text("wrong_role" if exc.status == 403 else "bad_key", loc)
-        return _sign_in_page(loc, exc.status, notice)
+        return sign_in_page(loc, exc.status, notice)
     response = RedirectResponse(f"/?lang={loc}", status_code=303, headers=HEADERS)
     response.set_cookie(
         COOKIE,
@@ -203,28 +187,30 @@ async def do_sign_in(request: Request) -> Response:
 
 
 @router.post("/sign-out")
+@page
 async def do_sign_out(request: Request) -> Response:
-    form = await _form(request)
-    loc = _locale(request, form.get("ui"))
-    sign_out(_service(request), request.cookies.get(COOKIE))
-    response = _sign_in_page(loc, notice=text("signed_out", loc))
+    _, loc, key = await _posted(request)
+    if key is not None:
+        await run_in_threadpool(sign_out, service_of(request), request.cookies.get(COOKIE))
+    response = sign_in_page(loc, notice=text("signed_out", loc))
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
 @router.post("/", response_class=HTMLResponse)
+@page
 async def assess(request: Request) -> Response:
     form, loc, key = await _posted(request)
     if key is None:
-        return _sign_in_page(loc, 401, text("expired", loc))
-    service = _service(request)
-    context = _page_context(service, loc, key, form)
+        return sign_in_page(loc, 401, text("expired", loc))
+    service = service_of(request)
+    context = _page_context(request, loc, key, form)
     chosen = chosen_needs(form)
     if not chosen:
-        return _render("page.html", 422, **{**context, "error": {"text": text("choose_need", loc)}})
+        return render("page.html", 422, **{**context, "error": {"text": text("choose_need", loc)}})
     if len(chosen) > 6:
         error = {"text": text("too_many_needs", loc)}
-        return _render("page.html", 422, **{**context, "error": error})
+        return render("page.html", 422, **{**context, "error": error})
     raw = to_request(form, service.current.rules, loc)
     dropped = None  # with a red flag, answers the service refused are left out (S7a)
     try:
@@ -239,9 +225,9 @@ async def assess(request: Request) -> Response:
     except InvalidCaseError as exc:
         message = text("input_error", loc, field=exc.field, message=exc.render(loc))
         marked = {"text": message, "field": field_of(exc.field, raw)}
-        return _render("page.html", 422, **{**context, "error": marked})
+        return render("page.html", 422, **{**context, "error": marked})
     except StorageError:
-        return _render("page.html", 503, **{**context, "error": {"text": text("unavailable", loc)}})
+        return render("page.html", 503, **{**context, "error": {"text": text("unavailable", loc)}})
     missing = {(d.need, m.fact) for d in decisions for m in d.missing_facts}
     given = {n["need"]: n for n in raw.get("needs", [raw])}
     cases = [{**given[d.need], "client": raw.get("client")} for d in decisions]
@@ -256,7 +242,7 @@ async def assess(request: Request) -> Response:
     flags = [
         context["flag_names"][f] for f in form.chosen("red_flag") if f in context["flag_names"]
     ]
-    return _render(
+    return render(
         "page.html",
         **{
             **context,
@@ -284,11 +270,12 @@ async def _decide(
 
 
 @router.post("/feedback", response_class=HTMLResponse)
+@page
 async def feedback(request: Request) -> Response:
     form, loc, key = await _posted(request)
     if key is None:
-        return _sign_in_page(loc, 401, text("expired", loc))
-    service = _service(request)
+        return sign_in_page(loc, 401, text("expired", loc))
+    service = service_of(request)
     verdict = form.get("verdict")
     try:
         if verdict not in ("correct", "misrouted"):
@@ -305,10 +292,13 @@ async def feedback(request: Request) -> Response:
             else None,
             key_id=key.id,
         )
-    except (InvalidCaseError, TriageError) as exc:
-        message = exc.render(loc) if isinstance(exc, InvalidCaseError) else str(exc)
+    except StorageError:
+        context = {**_page_context(request, loc, key), "error": {"text": text("unavailable", loc)}}
+        return render("page.html", 503, **context)
+    except (InvalidCaseError, NotFoundError) as exc:
+        message = exc.render(loc) if isinstance(exc, InvalidCaseError) else text("no_decision", loc)
         notice = text("feedback_error", loc, message=message)
-        context = {**_page_context(service, loc, key), "error": {"text": notice}}
-        return _render("page.html", 422, **context)
+        context = {**_page_context(request, loc, key), "error": {"text": notice}}
+        return render("page.html", 422, **context)
     notice = text("feedback_saved", loc)
-    return _render("page.html", **{**_page_context(service, loc, key), "notice": notice})
+    return render("page.html", **{**_page_context(request, loc, key), "notice": notice})

@@ -255,6 +255,30 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Responsen sparades inte: {message}",
         "Feedback not saved: {message}",
     ),
+    "other_origin": (
+        "Lomake ei tullut tältä sivulta, eikä sitä käsitelty. Avaa sivu uudelleen ja yritä "
+        "uudelleen.",
+        "Formuläret kom inte från den här sidan och behandlades inte. Öppna sidan på nytt "
+        "och försök igen.",
+        "The form did not come from this page and was not processed. Open the page again "
+        "and try again.",
+    ),
+    "more_providers": (
+        "Lisäksi {count} muuta palveluntuottajaa voi palvella asiakasta; ne eivät ole luettelossa.",
+        "Ytterligare {count} andra tjänsteproducenter kan betjäna klienten; de finns inte "
+        "i listan.",
+        "{count} more providers can serve the client; they are not in the list.",
+    ),
+    "no_decision": (
+        "Tunnuksella ei löydy päätöstä.",
+        "Inget beslut har den identifieraren.",
+        "No decision has that id.",
+    ),
+    "form_too_large": (
+        "Lomakkeessa oli yli {limit} kenttää, eikä sitä käsitelty.",
+        "Formuläret hade över {limit} fält och behandlades inte.",
+        "The form had over {limit} fields and was not processed.",
+    ),
     "unavailable": (
         "Palvelu ei juuri nyt vastaa. Yritä hetken kuluttua uudelleen.",
         "Tjänsten svarar inte just nu. Försök igen om en stund.",

@@ -22,7 +22,7 @@ from triage.domain.contact import ContactAnswer
 from triage.domain.decision import Decision
 from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
 from triage.store.sql.auditrows import Record, insert_sql, make_record, rows
-from triage.store.sql.db import storage_errors
+from triage.store.sql.db import check_file, storage_errors
 from triage.store.sql.groupcommit import Entry, GroupWriter
 from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
 from triage.store.sql.writerproc import ProcessWriter
@@ -108,6 +108,7 @@ class SqlAuditLog:
         answer was lost finds the rows there."""
         tables = rows(group, COMMIT_BY, self._sqlite)
         mark = "?" if self._sqlite else "%s"
+        check_file(self._engine)  # never a group into a file that replaced the database
         with self._write_lock, self._engine.begin() as conn:
             for table, all_rows in tables.items():
                 for start in range(0, len(all_rows), ROWS_PER_INSERT):

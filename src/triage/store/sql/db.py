@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +33,8 @@ def make_engine(url: str, *, migrate_schema: bool = True) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            watch_file(engine, Path(url.removeprefix("sqlite:///")))  # before any pragma
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(
@@ -49,6 +52,53 @@ def make_engine(url: str, *, migrate_schema: bool = True) -> Engine:
     except SQLAlchemyError as exc:
         raise StorageError(f"the database at {engine.url!r} cannot be reached or migrated") from exc
     return engine
+
+
+class DatabaseReplaced(SQLAlchemyError):
+    """The SQLite file at the configured path is no longer the file this process opened."""
+
+
+class FileIdentity:
+    """The device and inode of an SQLite file, taken when it is first seen. `check` raises
+    DatabaseReplaced once the path names another file or none (deleted, moved, replaced
+    by a restore), and from then on always: this process is not ready until restarted,
+    and never writes to the file now at the path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, int] | None = None
+        self.replaced = False
+
+    def check(self) -> None:
+        if not self.replaced:
+            try:
+                found = os.stat(self.path)
+            except FileNotFoundError:
+                self.replaced = self._seen is not None
+            else:
+                ident = (found.st_dev, found.st_ino)
+                self._seen = self._seen or ident
+                self.replaced = ident != self._seen
+        if self.replaced:
+            raise DatabaseReplaced("the database file was replaced or removed; restart")
+
+
+FILES: dict[int, FileIdentity] = {}  # id(engine) -> the SQLite file it must keep using
+
+
+def watch_file(engine: Engine, path: Path) -> None:
+    """Check the file's identity whenever a connection is made or taken from the pool
+    (a stat, a few microseconds); the audit log checks again before each group commit."""
+    identity = FILES[id(engine)] = FileIdentity(path)
+    event.listen(engine, "connect", lambda *_: identity.check())
+    event.listen(engine, "checkout", lambda *_: identity.check())
+
+
+def check_file(engine: Engine) -> None:
+    """DatabaseReplaced if `engine` is an SQLite file's and the file was replaced."""
+    identity = FILES.get(id(engine))
+    if identity is not None:
+        identity.check()
 
 
 # A database that does not answer is a 503 within seconds, never a hang.

@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Engine, text, update
+from sqlalchemy import Engine, delete, text, update
 from sqlmodel import Session, col, select
 
 from triage.errors import InvalidCaseError
@@ -95,10 +95,11 @@ class SqlKeyStore:
             ]
 
     @storage_errors()
-    def open_session(self, key_id: str) -> str:
+    def open_session(self, key_id: str, idle: timedelta) -> str:
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         with Session(self._engine) as s, s.begin():
+            s.execute(delete(WebSessionRow).where(col(WebSessionRow.last_seen) < now - idle))
             s.add(
                 WebSessionRow(token_hash=_hash(token), key_id=key_id, created_at=now, last_seen=now)
             )

@@ -1,0 +1,156 @@
+"""A decision lists at most N providers and says how many more are eligible. The limit
+is applied after the impartial order: a group that fits is ordered exactly as before
+there was a limit (stored decisions replay), a group that does not gets its first places
+from a Fisher-Yates run from the front, so a cell of thousands costs N draws and the
+first places stay uniform."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import chisquare
+
+from triage.catalog.listing import (
+    Listed,
+    SeededStream,
+    Seeker,
+    fisher_yates,
+    list_providers,
+)
+from triage.catalog.model import Catalog, Provider, build_catalog
+
+SERVICE = "dental_booking"
+
+
+def hot_cell(n: int, *, languages: Sequence[str] = ()) -> Catalog:
+    """n providers, all offering the service in 179 (the attack of issue 24: 4,605)."""
+    providers: list[dict[str, Any]] = []
+    for i in range(n):
+        p: dict[str, Any] = {
+            "id": f"hot-{i:05d}",
+            "name": {"fi": f"Hammaslääkäri {i}"},
+            "ownership": ("public", "private", "third_sector")[i % 3],
+            "municipalities": ["179"],
+            "services": [SERVICE],
+        }
+        if languages and i % 3 == 0:
+            p["languages"] = list(languages)
+        providers.append(p)
+    return build_catalog({"version": 1, "providers": providers}, {SERVICE: None})
+
+
+def listed(catalog: Catalog, seed: int, limit: int | None, **client: Any) -> Any:
+    seeker = Seeker(municipality="179", **client)
+    return list_providers(
+        catalog, service=SERVICE, kind="open", client=seeker, seed=seed, limit=limit
+    )
+
+
+def unlimited_as_before(catalog: Catalog, seeker: Seeker, seed: int) -> list[Listed]:
+    """The listing as the code before the limit wrote it (the reference for replay)."""
+    chosen = catalog.get(seeker.chosen_provider) if seeker.chosen_provider else None
+    offering = catalog.offering(SERVICE, seeker.municipality)
+    if seeker.needs_accessible_premises:
+        offering = tuple(p for p in offering if p.accessible is not False)
+    eligible = {p.id: p for p in offering}
+    stream = SeededStream(seed)
+    out: list[tuple[Provider, str]] = []
+    if chosen is not None and chosen.id in eligible:
+        out.append((eligible.pop(chosen.id), "chosen_by_client"))
+    wanted = set(seeker.languages)
+    speaking = sorted(i for i, p in eligible.items() if wanted & set(p.languages or ()))
+    others = sorted(eligible.keys() - set(speaking))
+    for group, reason in ((speaking, "language_match"), (others, "eligible")):
+        out += [(eligible[pid], reason) for pid in fisher_yates(group, stream)]
+    return [
+        Listed(p, r, bool(seeker.needs_accessible_premises) and p.accessible is None)  # type: ignore[arg-type]
+        for p, r in out
+    ]
+
+
+def test_a_hot_cell_lists_the_limit_and_counts_the_rest() -> None:
+    catalog = hot_cell(4605)
+    found = listed(catalog, seed=7, limit=20)
+    assert len(found.providers) == 20 and found.more == 4585 and found.note is None
+    assert len({x.provider.id for x in found.providers}) == 20
+    everyone = listed(catalog, seed=7, limit=None)
+    assert len(everyone.providers) == 4605 and everyone.more == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 30),
+    seed=st.integers(0, 2**31 - 1),
+    chosen=st.none() | st.integers(0, 40),
+    languages=st.sampled_from([(), ("sv",), ("en", "sv")]),
+)
+def test_a_cell_within_the_limit_is_listed_exactly_as_before(
+    n: int, seed: int, chosen: int | None, languages: tuple[str, ...]
+) -> None:
+    catalog = hot_cell(n, languages=("sv",))
+    client = {
+        "chosen_provider": None if chosen is None else f"hot-{chosen:05d}",
+        "languages": languages,
+    }
+    before = unlimited_as_before(catalog, Seeker(municipality="179", **client), seed)
+    now = listed(catalog, seed, None, **client)
+    assert list(now.providers) == before and now.more == 0
+    if n <= 20:
+        assert listed(catalog, seed, 20, **client).providers == now.providers
+    capped = listed(catalog, seed, 20, **client)
+    assert len(capped.providers) == min(20, len(before))
+    assert capped.more == len(before) - len(capped.providers)
+    if chosen is not None and chosen < n:  # the chosen provider stays first
+        assert capped.providers[0].reason == "chosen_by_client"
+
+
+def test_first_places_of_a_capped_hot_cell_are_uniform() -> None:
+    """Chi-square over which provider takes place 1 and place 20, 6,000 seeds, a cell of
+    60 (so a group of 60 is cut to 20)."""
+    catalog = hot_cell(60)
+    rng = random.Random(2026)
+    first: Counter[str] = Counter()
+    last: Counter[str] = Counter()
+    for _ in range(6000):
+        shown = listed(catalog, rng.randrange(2**31), 20).providers
+        first[shown[0].provider.id] += 1
+        last[shown[-1].provider.id] += 1
+    ids = [p.id for p in catalog.providers]
+    assert chisquare([first[i] for i in ids]).pvalue > 0.001
+    assert chisquare([last[i] for i in ids]).pvalue > 0.001
+
+
+BOOKING = {
+    "need": "dental",
+    "client": {"age": 40, "municipality": "179"},
+    "red_flags": [],
+    "contact_time": "2026-03-13T10:00:00+02:00",
+    "facts": {"trauma": False, "swelling": False, "pain": 0, "request": "check_up"},
+}
+
+
+def test_a_decision_on_a_hot_cell_is_small_and_replays(engine_triage: Any) -> None:
+    """Each answer under 32 KiB; a capped decision and one made with no limit (as before
+    the limit) both replay exactly through `listed_as`."""
+    from triage.domain.decision import Decision
+    from triage.service.reports import listed_as
+
+    catalog = hot_cell(4605)
+    served = engine_triage.with_catalog(catalog, 20)
+    capped = served.decide(BOOKING, seed=11)
+    assert capped.service.code == SERVICE and len(capped.providers) == 20
+    assert capped.more_providers == 4585 and len(capped.json_bytes) < 32 * 1024
+    uncapped = engine_triage.with_catalog(catalog, None).decide(BOOKING, seed=11)
+    assert len(uncapped.providers) == 4605 and uncapped.more_providers == 0
+    for old in (capped, uncapped):
+        stored = Decision.model_validate_json(old.json_bytes)
+        again = listed_as(served, stored).decide(BOOKING, seed=11)
+        assert again.model_dump(exclude={"decision_id"}) == old.model_dump(exclude={"decision_id"})
+    lower = engine_triage.with_catalog(hot_cell(15), 10)
+    small = engine_triage.with_catalog(hot_cell(15), None).decide(BOOKING, seed=3)
+    assert listed_as(lower, small).decide(BOOKING, seed=3).providers == small.providers
