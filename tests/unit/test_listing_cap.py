@@ -82,7 +82,7 @@ def test_a_hot_cell_lists_the_limit_and_counts_the_rest() -> None:
     assert len(everyone.providers) == 4605 and everyone.more == 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     n=st.integers(1, 30),
     seed=st.integers(0, 2**31 - 1),
@@ -105,6 +105,8 @@ def test_a_cell_within_the_limit_is_listed_exactly_as_before(
     capped = listed(catalog, seed, 20, **client)
     assert len(capped.providers) == min(20, len(before))
     assert capped.more == len(before) - len(capped.providers)
+    shown = [x.provider.id for x in capped.providers]
+    assert len(set(shown)) == len(shown) and set(shown) <= {x.provider.id for x in before}
     if chosen is not None and chosen < n:  # the chosen provider stays first
         assert capped.providers[0].reason == "chosen_by_client"
 

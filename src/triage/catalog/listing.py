@@ -9,6 +9,7 @@ catalog order cannot leak in. Ownership, name and size are never read here.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +18,7 @@ from triage.catalog.model import Catalog, Provider
 from triage.rules.model import ListingKind
 
 Reason = Literal["chosen_by_client", "language_match", "eligible"]
+REASONS: tuple[Reason, Reason] = ("language_match", "eligible")
 
 
 class SeededStream:
@@ -52,14 +54,27 @@ def fisher_yates(items: Sequence[str], stream: SeededStream) -> list[str]:
     return out
 
 
-def first_places(items: Sequence[str], k: int, stream: SeededStream) -> list[str]:
-    """The first `k` places of a uniformly random order of `items` (k < len(items)):
-    Fisher-Yates run from the front for k steps only, so a large group costs k draws."""
-    out = list(items)
+def first_places(
+    items: Sequence[str], k: int, stream: SeededStream, skip: int | None = None
+) -> list[str]:
+    """The first `k` places of a uniformly random order of `items` without the one at
+    index `skip` (k below their number): Fisher-Yates run from the front for k steps, its
+    swaps kept in a dict, so a group of thousands costs k draws and nothing per item."""
+    n = len(items) - (skip is not None)
+    moved: dict[int, int] = {}  # position -> the index of the item now there
+    out = []
     for i in range(k):
-        j = i + stream.below(len(out) - i)
-        out[i], out[j] = out[j], out[i]
-    return out[:k]
+        j = i + stream.below(n - i)
+        at = moved.get(j, j)
+        out.append(items[at + (skip is not None and at >= skip)])
+        moved[j] = moved.get(i, i)
+    return out
+
+
+def _index(group: Sequence[str], pid: str | None) -> int | None:
+    """Where `pid` is in the sorted `group`, or None (a binary search)."""
+    i = bisect_left(group, pid) if pid is not None else len(group)
+    return i if i < len(group) and group[i] == pid else None
 
 
 @dataclass(frozen=True)
@@ -132,15 +147,21 @@ def list_providers(
     stream = SeededStream(seed)
     ordered: list[Listed] = []
     first = chosen.id if chosen is not None else None
-    if first in speaking or first in others:
+    skips = (_index(speaking, first), _index(others, first))
+    if skips != (None, None):
         assert chosen is not None
         ordered.append(_listed(chosen, "chosen_by_client", client))
     room = len(speaking) + len(others) if limit is None else limit - len(ordered)
-    for group, reason in ((speaking, "language_match"), (others, "eligible")):
-        ids = [i for i in group if i != first] if first in group else group
-        if room <= 0 or not ids:
+    for group, reason, skip in zip((speaking, others), REASONS, skips, strict=True):
+        n = len(group) - (skip is not None)
+        if room <= 0 or n == 0:
             continue
-        order = fisher_yates(ids, stream) if len(ids) <= room else first_places(ids, room, stream)
+        if n <= room:
+            order = fisher_yates(
+                [i for i in group if i != first] if skip is not None else group, stream
+            )
+        else:
+            order = first_places(group, room, stream, skip)
         for pid in order:
             ordered.append(_listed(catalog.get(pid), reason, client))  # type: ignore[arg-type]
         room -= len(order)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
+from triage import jsonsafe
 from triage.errors import CatalogError, did_you_mean
 from triage.identity import IDENTITY_MESSAGE, find_identity_code
 from triage.safefiles import UnsafeFile, read_text
@@ -217,6 +218,12 @@ def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catal
         text = read_text(path)
     except UnsafeFile as exc:
         raise CatalogError(str(exc), file=str(path)) from None
+    if text.lstrip().startswith("{"):  # JSON: no YAML size limit (a catalog of thousands)
+        try:
+            raw = jsonsafe.parse(text)
+        except jsonsafe.JsonProblem as exc:
+            raise CatalogError(f"not valid JSON: {exc.render('en')}", file=str(path)) from None
+        return build_catalog(raw, services, file=str(path), raw=raw)
     try:
         raw = parse(text)
     except YamlSyntaxError as exc:
