@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
@@ -156,3 +157,36 @@ def test_a_decision_on_a_hot_cell_is_small_and_replays(engine_triage: Any) -> No
     lower = engine_triage.with_catalog(hot_cell(15), 10)
     small = engine_triage.with_catalog(hot_cell(15), None).decide(BOOKING, seed=3)
     assert listed_as(lower, small).decide(BOOKING, seed=3).providers == small.providers
+
+
+def test_a_json_catalog_of_thousands_loads_from_a_file(tmp_path: Any) -> None:
+    """JSON catalogs are read by the defensive JSON parser: the YAML parser's 512 K
+    character bound (an alias-bomb guard) does not stop a catalog of 4,605 providers."""
+    import json
+
+    from triage.catalog.model import load_catalog_file
+    from triage.errors import CatalogError
+
+    providers = [p.model_dump(exclude_none=True) for p in hot_cell(4605).providers]
+    path = tmp_path / "hot.json"
+    path.write_text(json.dumps({"version": 1, "providers": providers}), encoding="utf-8")
+    assert path.stat().st_size > 512 * 1024
+    assert len(load_catalog_file(path, {SERVICE: None}).providers) == 4605
+    path.write_text('{"version": 1, "providers": [], "version": 1}', encoding="utf-8")
+    with pytest.raises(CatalogError, match="not valid JSON"):
+        load_catalog_file(path, {SERVICE: None})
+
+
+@pytest.mark.parametrize("code", ["999", "١٧٩", "17", "0179"])
+def test_a_catalog_municipality_must_be_on_the_official_list(code: str) -> None:
+    from triage.errors import CatalogError
+
+    provider = {
+        "id": "p-1",
+        "name": {"fi": "Hammaslääkäri"},
+        "ownership": "private",
+        "municipalities": ["179", code],
+        "services": [SERVICE],
+    }
+    with pytest.raises(CatalogError, match=r"municipalities\[1\]"):
+        build_catalog({"version": 1, "providers": [provider]}, {SERVICE: None})

@@ -20,6 +20,7 @@ from pydantic import Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage import jsonsafe
+from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import CatalogError, did_you_mean
 from triage.identity import IDENTITY_MESSAGE, find_identity_code
 from triage.safefiles import UnsafeFile, read_text
@@ -195,9 +196,9 @@ def build_catalog(
         if len(set(p.services)) != len(p.services):
             fail("a service is listed twice", "services", ["services"])
         for j, m in enumerate(p.municipalities):
-            if not (len(m) == 3 and m.isdigit()):
+            if m not in municipality_codes():
                 fail(
-                    f"{m!r} is not a 3-digit municipality code",
+                    f"{m!r} is not a municipality code in force ({MUNICIPALITY_YEAR} list)",
                     f"municipalities[{j}]",
                     ["municipalities", j],
                 )
