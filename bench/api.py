@@ -18,10 +18,11 @@ measured.
 `--against DIR` also serves the `src/` folder DIR of another checkout (its own database),
 and runs its triage and echo endpoints in turn with this one's within each repeat: on a
 noisy machine, two commits are only comparable side by side. Its figures come on a line
-of their own before the CPU line, with the CPU time both servers (workers and audit
-writers) spent per triage request: less sensitive to the machine's noise than the rates.
-`--against-catalog FILE` instead serves this checkout a second time with that catalog
-(e.g. the hot cell `bench/hot_cell.py` writes), side by side in the same way.
+of their own before the CPU line, with the CPU time both servers spent per triage request,
+in all and split into workers and audit writers: less sensitive to the machine's noise
+than the rates. `--against-catalog FILE` instead serves this checkout a second time with
+that catalog (e.g. the hot cell `bench/hot_cell.py` writes), side by side in the same way.
+Both servers are warmed up alike before the first run.
 
 PostgreSQL: TRIAGE_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
 The last two lines are:
@@ -227,7 +228,7 @@ def main() -> None:
     server: list[subprocess.Popen[str]] = []
     server_there: list[subprocess.Popen[str]] = []
     # the servers' CPU (workers and audit writers) per triage request, here and there
-    triage_cpu: dict[str, float] = {"here": 0.0, "there": 0.0}
+    triage_cpu: dict[str, dict[str, float]] = {"here": {}, "there": {}}
 
     # a checkout from before routing policy 3 serves its own rules, catalog and v2 cases
     old_rules = args.against.resolve().parent / "rules" if args.against else None
@@ -260,8 +261,9 @@ def main() -> None:
                 env["TRIAGE_RULES_DIR"] = str(old_rules)
                 env["TRIAGE_CATALOG_FILE"] = str(old_rules.parent / "catalog" / "sample.yaml")
             there = stack.enter_context(server_at(args, env, server_there))
-        for path in ENDPOINTS.values():  # warm-up
-            asyncio.run(load(here[0], path, here[1], 400, args.concurrency))
+        for path in ENDPOINTS.values():  # warm-up, of both servers
+            for at in (here, there) if there is not None else (here,):
+                asyncio.run(load(at[0], path, at[1], 400, args.concurrency))
         for _ in range(args.repeats):
             for name in ENDPOINTS:
                 used = {"here": measure(results, here, name, server[0].pid)}
@@ -270,8 +272,9 @@ def main() -> None:
                 if there is not None and name in other:
                     used["there"] = measure(other, there, name, server_there[0].pid)
                 for side, parts in used.items() if name == "triage" else ():
-                    server_part = parts["workers"] + parts["audit writers"]
-                    triage_cpu[side] += server_part / args.repeats
+                    for part in ("workers", "audit writers"):
+                        spent = triage_cpu[side].get(part, 0.0) + parts[part] / args.repeats
+                        triage_cpu[side][part] = spent
     print(
         f"{args.requests} requests x {args.repeats} repeats at concurrency {args.concurrency}, "
         f"{args.workers} worker(s), {args.database}, {args.client} client; medians of repeats "
@@ -293,8 +296,12 @@ def main() -> None:
         print(
             f"  against {there_name}: triage {n0:.0f} req/s p99 {p99_there:.1f} ms, "
             f"bare {m0:.0f} req/s, ratio {n0 / m0:.2f}; triage here / there {n / n0:.2f}; "
-            f"server CPU per triage request here / there {triage_cpu['here']:.0f} / "
-            f"{triage_cpu['there']:.0f} us"
+            "server CPU per triage request here / there "
+            + " / ".join(
+                f"{sum(parts.values()):.0f} us ({parts['workers']:.0f} workers + "
+                f"{parts['audit writers']:.0f} audit writers)"
+                for parts in triage_cpu.values()
+            )
         )
     print(
         "  CPU per request (worker processes / audit writer processes / client): "

@@ -48,7 +48,9 @@ def test_api_benchmark_prints_its_last_two_lines() -> None:
     assert re.fullmatch(
         rf"  against {re.escape(str(ROOT / 'src'))}: triage \d+ req/s p99 {number} ms, "
         r"bare \d+ req/s, ratio \d+\.\d\d; triage here / there \d+\.\d\d; "
-        r"server CPU per triage request here / there \d+ / \d+ us",
+        r"server CPU per triage request here / there "
+        r"\d+ us \(\d+ workers \+ \d+ audit writers\) / "
+        r"\d+ us \(\d+ workers \+ \d+ audit writers\)",
         against,
     ), against
     parts = r"\d+/\d+/\d+ us"

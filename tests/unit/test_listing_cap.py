@@ -6,6 +6,7 @@ first places stay uniform."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -190,3 +191,25 @@ def test_a_catalog_municipality_must_be_on_the_official_list(code: str) -> None:
     }
     with pytest.raises(CatalogError, match=r"municipalities\[1\]"):
         build_catalog({"version": 1, "providers": [provider]}, {SERVICE: None})
+
+
+@pytest.mark.parametrize("seed", [0, 5, 2**63 - 1])
+def test_the_seeded_stream_is_sha256_of_seed_and_counter(seed: int) -> None:
+    """Stored decisions replay only if the stream never changes: block i is
+    SHA-256("<seed>:<i>"), its first 8 bytes a big-endian integer, rejected in the last,
+    incomplete run of n (computed here independently of the stream's code)."""
+    n = 3
+    expected, i = [], 0
+    while len(expected) < 50:
+        x = int.from_bytes(hashlib.sha256(f"{seed}:{i}".encode()).digest()[:8], "big")
+        i += 1
+        if x < (1 << 64) - (1 << 64) % n:
+            expected.append(x % n)
+    stream = SeededStream(seed)
+    assert [stream.below(n) for _ in range(50)] == expected
+
+
+def test_a_catalog_is_indexed_when_built_not_at_its_first_decision() -> None:
+    catalog = hot_cell(300)
+    assert {"_by_id", "_offering"} <= set(vars(catalog))  # built with the catalog
+    assert len(catalog.offering(SERVICE, "179")) == 300

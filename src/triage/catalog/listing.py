@@ -12,13 +12,14 @@ import hashlib
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from triage.catalog.model import Catalog, Provider
 from triage.rules.model import ListingKind
 
 Reason = Literal["chosen_by_client", "language_match", "eligible"]
 REASONS: tuple[Reason, Reason] = ("language_match", "eligible")
+_TWO64 = 1 << 64
 
 
 class SeededStream:
@@ -29,19 +30,18 @@ class SeededStream:
     """
 
     def __init__(self, seed: int) -> None:
-        self._seed = seed
+        self._prefix = hashlib.sha256(f"{seed}:".encode())  # each block: SHA-256("seed:n")
         self._counter = 0
 
-    def _next64(self) -> int:
-        block = hashlib.sha256(f"{self._seed}:{self._counter}".encode()).digest()
-        self._counter += 1
-        return int.from_bytes(block[:8], "big")
-
     def below(self, n: int) -> int:
-        """A uniform integer in [0, n)."""
-        limit = (1 << 64) - ((1 << 64) % n)
+        """A uniform integer in [0, n): the first 64 bits of the next block, taken as a
+        big-endian integer, unless they fall in the last, incomplete run of n."""
+        limit = _TWO64 - _TWO64 % n
         while True:
-            x = self._next64()
+            block = self._prefix.copy()
+            block.update(str(self._counter).encode())
+            self._counter += 1
+            x = int.from_bytes(block.digest()[:8], "big")
             if x < limit:
                 return x % n
 
@@ -88,8 +88,7 @@ class Seeker:
     needs_accessible_premises: bool | None = None
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     provider: Provider
     reason: Reason
     accessibility_unknown: bool
@@ -145,6 +144,7 @@ def list_providers(
     if not speaking and not others:
         return Listing((), "no_provider_in_area")
     stream = SeededStream(seed)
+    accessible = bool(client.needs_accessible_premises)
     ordered: list[Listed] = []
     first = chosen.id if chosen is not None else None
     skips = (_index(speaking, first), _index(others, first))
@@ -162,8 +162,11 @@ def list_providers(
             )
         else:
             order = first_places(group, room, stream, skip)
-        for pid in order:
-            ordered.append(_listed(catalog.get(pid), reason, client))  # type: ignore[arg-type]
+        ordered.extend(
+            Listed(p, reason, accessible and p.accessible is None)
+            for p in map(catalog.get, order)
+            if p is not None  # every id of a group is the catalog's
+        )
         room -= len(order)
     eligible = len(speaking) + len(others)
     return Listing(tuple(ordered), None, more=eligible - len(ordered))

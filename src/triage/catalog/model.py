@@ -75,6 +75,11 @@ class Catalog:
     providers: tuple[Provider, ...]
     version: str
 
+    def __post_init__(self) -> None:
+        # Indexed when built (off the request path: a file, the database, an import), so
+        # the first decision after a catalog of thousands is loaded does not build them.
+        self._by_id, self._offering  # noqa: B018
+
     def get(self, provider_id: str) -> Provider | None:
         return self._by_id.get(provider_id)
 
