@@ -121,3 +121,15 @@ def contacts(draw: st.DrawFn, rules: RuleSet, red_flags: bool = True) -> dict[st
     if consent is not None:
         client["consent_to_share"] = consent
     return {"client": client, "needs": items, "contact_time": drawn[0]["contact_time"]}
+
+
+@st.composite
+def identity_codes(draw: st.DrawFn) -> str:
+    """Henkilötunnus-like: DDMMYY, a century sign, three digits, a check character; upper
+    or lower case."""
+    day, month, year = draw(st.integers(1, 28)), draw(st.integers(1, 12)), draw(st.integers(0, 99))
+    sign = draw(st.sampled_from("-+ABCDEFUVWXY"))
+    number = draw(st.integers(2, 899))
+    check = draw(st.sampled_from("0123456789ABCDEFHJKLMNPRSTUVWXY"))
+    code = f"{day:02d}{month:02d}{year:02d}{sign}{number:03d}{check}"
+    return code.lower() if draw(st.booleans()) else code

@@ -42,6 +42,15 @@ def find_identity_code(value: Any, path: str = "") -> str | None:
     return None
 
 
+def identity_code_line(text: str) -> int | None:
+    """The line (from 1) of the first henkilötunnus-like code in a file's text, comments
+    included (a rule file is stored as written), or None."""
+    if not _holds_identity_code(text):
+        return None
+    found = IDENTITY_CODE.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
 _SCALARS = frozenset({bool, int, float, type(None)})  # type checks first: an ABC's are slow
 _DIGIT_TO_ZERO = bytes.maketrans(b"0123456789", b"0" * 10)
 

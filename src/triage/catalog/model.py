@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 from triage import jsonsafe
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import CatalogError, did_you_mean
-from triage.identity import IDENTITY_MESSAGE, find_identity_code
+from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
 from triage.safefiles import UnsafeFile, read_text
 from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
@@ -224,6 +224,9 @@ def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catal
         text = read_text(path)
     except UnsafeFile as exc:
         raise CatalogError(str(exc), file=str(path)) from None
+    line = identity_code_line(text)
+    if line is not None:  # anywhere, a comment included; the parsed data is checked too
+        raise CatalogError(IDENTITY_MESSAGE, file=str(path), line=line)
     if text.lstrip().startswith("{"):  # JSON: no YAML size limit (a catalog of thousands)
         try:
             raw = jsonsafe.parse(text)

@@ -14,7 +14,12 @@ from triage.catalog.crosswalk import EMPTY, load_crosswalk
 from triage.catalog.importers import import_fhir, import_hsds, import_ptv
 from triage.catalog.importers.common import ImportResult, ImportShapeError, Published
 from triage.catalog.model import build_catalog, load_catalog_file
-from triage.cli.common import local_triage, rules_option
+from triage.cli.common import rules_option, settings
+from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
+from triage.rules.loader import load_rules
+from triage.safefiles import UnsafeFile, read_text
+
+MAX_IMPORT_BYTES = 256 * 1024 * 1024  # a whole published directory's export, read at once
 
 
 @click.group()
@@ -85,18 +90,30 @@ def catalog_import(
     organisations they name). A report, then a summary (providers, skipped by reason,
     unmapped codes with counts) go to stderr; no provider, or a file of the wrong shape,
     is exit code 2."""
-    triage = local_triage(rules_dir)
-    crosswalk = load_crosswalk(crosswalk_file, triage.rules.services) if crosswalk_file else EMPTY
+    services = load_rules(rules_dir or settings().rules_dir).services  # nothing compiled
+    crosswalk = load_crosswalk(crosswalk_file, services) if crosswalk_file else EMPTY
     docs = Published()
     for file in files:
         try:  # published files may have a BOM
-            docs.append(json.loads(file.read_text(encoding="utf-8-sig")))
+            text = read_text(file, limit=MAX_IMPORT_BYTES).removeprefix("\ufeff")
+            at = identity_code_line(text)  # refused before any report could repeat it
+            if at is not None:
+                click.echo(f"error: {file}:{at}: {IDENTITY_MESSAGE}", err=True)
+                sys.exit(2)
+            doc = json.loads(text)
+            where = find_identity_code(doc)  # one written with escapes (\u0031...)
+            if where is not None:
+                click.echo(f"error: {file}: {IDENTITY_MESSAGE} (at {where})", err=True)
+                sys.exit(2)
+            docs.append(doc)
+        except UnsafeFile as exc:
+            click.echo(f"error: {file}: {exc}", err=True)
+            sys.exit(2)
         except json.JSONDecodeError as exc:
             click.echo(f"error: {file}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
             sys.exit(2)
     file = files[0] if len(files) == 1 else Path(", ".join(map(str, files)))
     try:
-        services = triage.rules.services
         importers: dict[str, Callable[..., ImportResult]] = {
             "hsds": partial(import_hsds, language=names_in),
             "fhir": import_fhir,
@@ -114,7 +131,7 @@ def catalog_import(
     if result.providers == 0:
         click.echo(f"error: {file}: no provider could be imported (see the summary)", err=True)
         sys.exit(2)
-    imported = build_catalog(result.document, triage.rules.services, file=str(file))
+    imported = build_catalog(result.document, services, file=str(file))
     text = json.dumps(result.document, ensure_ascii=False, indent=2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from triage.errors import RuleFileError, did_you_mean
-from triage.identity import IDENTITY_MESSAGE, find_identity_code
+from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
 from triage.rules.conditions import ConditionParser
 from triage.rules.model import Fact, Need, Rule, RuleSet, Text
 from triage.rules.schema import (
@@ -181,6 +181,14 @@ def refuse_identity_codes(raw: Any, path: Path) -> None:
         raise RuleFileError(f"{IDENTITY_MESSAGE} (at {where})", file=str(path))
 
 
+def refuse_identity_text(text: str, path: Path) -> None:
+    """Before parsing: a code anywhere in the text, a comment included (files are stored
+    as written), is refused by line; the parsed data is checked too (escapes)."""
+    line = identity_code_line(text)
+    if line is not None:
+        raise RuleFileError(IDENTITY_MESSAGE, file=str(path), line=line)
+
+
 def read_rule_files(directory: str | Path) -> dict[str, str]:
     """The rule files under `directory` as {relative path: text}."""
     root = Path(directory)
@@ -227,6 +235,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     digest = hashlib.sha256()
     common_path = root / "common.yaml"
     text = files["common.yaml"]
+    refuse_identity_text(text, common_path)
     common_raw = parse_yaml(text, common_path)
     refuse_identity_codes(common_raw, common_path)
     digest.update(b"common.yaml\0" + text.encode())
@@ -241,6 +250,7 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     for name in need_names:
         path = root / name
         text = files[name]
+        refuse_identity_text(text, path)
         raw = parse_yaml(text, path)
         refuse_identity_codes(raw, path)
         digest.update(name.encode() + b"\0" + text.encode())

@@ -142,7 +142,8 @@ async def _posted(request: Request) -> tuple[Submitted, Locale, KeyInfo | None]:
     loc = page_locale(request, form.get("ui"))
     key = await session_key(request, loc)
     token = request.cookies.get(COOKIE) or ""
-    if key is not None and not hmac.compare_digest(form.get("csrf"), form_token(token)):
+    sent = form.get("csrf").encode()  # as bytes: compare_digest refuses non-ASCII text
+    if key is not None and not hmac.compare_digest(sent, form_token(token).encode()):
         raise Answered(sign_in_page(loc, 403, text("other_origin", loc)))
     where = identity_field(form)
     if where is not None:  # refused, and the form is not shown again: it holds the code
