@@ -145,7 +145,7 @@ def _version(providers: list[Provider]) -> str:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def build_catalog(

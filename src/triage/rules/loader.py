@@ -314,5 +314,5 @@ def load_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
         red_flags={k: v.to_text() for k, v in common.red_flags.items()},
         needs=needs,
         common_rules=common_rules,
-        version="sha256:" + digest.hexdigest()[:16],
+        version="sha256:" + digest.hexdigest(),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -147,11 +147,11 @@ class Service:
             return current.with_catalog(catalog)
         return self._make_triage(self._stored_rules(rules_version), catalog)
 
-    def _stored_rules(self, version: str) -> RuleSet:
+    def _stored_rules(self, version: str) -> RuleSet:  # named as stored (old: 16 digits)
         files = self.rules.get(version)
         if files is None:
             raise NotFoundError(f"rules version {version} is not stored")
-        return check_rule_files(files, root=Path(f"rules@{version}"))
+        return replace(check_rule_files(files, root=Path(f"rules@{version}")), version=version)
 
     def validate_rules(self, files: Mapping[str, str], *, root: Path = Path("rules")) -> str:
         """The version the files would have; RuleFileError naming file and line otherwise.

@@ -6,12 +6,15 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+# a rules or catalog version: "sha256:" and 64 hex digits (16 before migration 0008)
+VERSION_LENGTH = 80
+
 
 class CatalogVersionRow(SQLModel, table=True):
     """Every catalog ever loaded, kept so that old decisions can be replayed."""
 
     __tablename__ = "catalog_version"
-    version: str = Field(primary_key=True, max_length=64)
+    version: str = Field(primary_key=True, max_length=VERSION_LENGTH)
     loaded_at: datetime
     document: str
 
@@ -20,7 +23,7 @@ class RulesVersionRow(SQLModel, table=True):
     """Every rules version that served decisions, with its files, so decisions can be replayed."""
 
     __tablename__ = "rules_version"
-    version: str = Field(primary_key=True, max_length=64)
+    version: str = Field(primary_key=True, max_length=VERSION_LENGTH)
     loaded_at: datetime
     files: str  # JSON {relative path: text}
 
@@ -57,8 +60,8 @@ class DecisionRow(SQLModel, table=True):
     status: str = Field(max_length=32)
     service: str | None = Field(default=None, max_length=64)
     urgency: str | None = Field(default=None, max_length=32)
-    rules_version: str = Field(max_length=64)
-    catalog_version: str = Field(max_length=64)
+    rules_version: str = Field(max_length=VERSION_LENGTH)
+    catalog_version: str = Field(max_length=VERSION_LENGTH)
     seed: int
     locale: str = Field(max_length=2)
     case_json: str
@@ -75,8 +78,8 @@ class ContactRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     created_at: datetime = Field(index=True)
     key_id: str | None = Field(default=None, max_length=16)
-    rules_version: str = Field(max_length=64)
-    catalog_version: str = Field(max_length=64)
+    rules_version: str = Field(max_length=VERSION_LENGTH)
+    catalog_version: str = Field(max_length=VERSION_LENGTH)
     contact_json: str
     answer_json: str
 
@@ -97,7 +100,7 @@ class ActiveVersionRow(SQLModel, table=True):
 
     __tablename__ = "active_version"
     kind: str = Field(primary_key=True, max_length=16)
-    version: str = Field(max_length=64)
+    version: str = Field(max_length=VERSION_LENGTH)
     activated_at: datetime
 
 
@@ -108,8 +111,8 @@ class WorkerRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=120)
     host: str = Field(max_length=255)
     pid: int
-    rules_version: str = Field(max_length=64)
-    catalog_version: str = Field(max_length=64)
+    rules_version: str = Field(max_length=VERSION_LENGTH)
+    catalog_version: str = Field(max_length=VERSION_LENGTH)
     started_at: datetime
     last_seen: datetime = Field(index=True)
     error: str | None = None
