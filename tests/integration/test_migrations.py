@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import Engine, create_engine, insert, text
 
 from tests.helpers import DENTAL_FACTS
 from triage.catalog.exposure import exposure_report
@@ -18,15 +18,21 @@ from triage.store.sql.db import MIGRATIONS, make_engine
 from triage.store.sql.tables import CatalogVersionRow, DecisionRow
 
 
+def migrated_to(database_url: str, revision: str) -> Engine:
+    """An engine on a database whose schema is at `revision` (as an older release left it)."""
+    engine = create_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    return engine
+
+
 def test_0003_keeps_the_current_catalog_and_backfills_listings(
     database_url: str, full_triage: Triage, sample_catalog: Catalog
 ) -> None:
-    old = create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with old.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
+    old = migrated_to(database_url, "0002")
     decisions = [
         full_triage.decide(
             {
@@ -93,12 +99,7 @@ def test_0008_full_versions_and_old_16_digit_ids_still_resolve(
     from triage.store.sql.tables import ActiveVersionRow, RulesVersionRow
 
     files = read_rule_files(RULES_DIR)
-    old = create_engine(database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with old.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0007")
+    old = migrated_to(database_url, "0007")
     now = datetime.now(UTC)
     short_rules, short_catalog = "sha256:0123456789abcdef", sample_catalog.version[:23]
     with old.begin() as conn:
