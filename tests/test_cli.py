@@ -62,6 +62,7 @@ def test_decide_json_lines_keeps_order_and_reports_bad_lines(tmp_path: Path) -> 
     assert rows[1]["line"] == 2 and "not valid JSON" in rows[1]["error"]
     assert rows[2] == {
         "line": 4,
+        "code": "invalid_input",
         "field": "facts.pain",
         "error": "facts.pain: must be between 0 and 10",
     }
@@ -221,6 +222,7 @@ def test_decide_in_parallel_processes_gives_the_same_lines_in_order(tmp_path: Pa
     assert one[10]["line"] == 11 and "not valid JSON" in one[10]["error"]
     assert one[2_500] == {
         "line": 2_501,
+        "code": "invalid_input",
         "field": "facts.pain",
         "error": "facts.pain: must be between 0 and 10",
     }

@@ -75,6 +75,7 @@ def test_plan_json_lines_good_and_invalid_lines(tmp_path: Path) -> None:
     assert "contact_id" in rows[0] and len(rows[0]["decisions"]) == 4
     assert rows[1] == {
         "line": 2,
+        "code": "invalid_input",
         "field": "needs[1].facts.pain",
         "error": "needs[1].facts.pain: must be between 0 and 10",
     }

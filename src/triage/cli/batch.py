@@ -59,13 +59,13 @@ def _decide_inherited(start: int) -> tuple[str, bool]:
 
 def decide_chunk(batch: Batch, start: int) -> tuple[str, bool]:
     """The output lines for items[start : start + CHUNK]: a decision (never stored, so
-    `"stored": false`) or {"line", "field"?, "error"} for each."""
+    `"stored": false`) or {"line", "code", "field", "error"} for each."""
     triage = batch.triage
     answers: list[str | None] = []
     valid: list[tuple[int, Case]] = []
     for index, (line, raw) in enumerate(batch.items[start : start + CHUNK], start=start):
         if isinstance(raw, BadJson):
-            answers.append(bad_line(line, raw))
+            answers.append(bad_line(line, raw.problem))
             continue
         try:
             valid.append((index, triage.validate(raw)))

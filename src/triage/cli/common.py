@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
+from triage import jsonsafe
 from triage.catalog.model import load_catalog_file
 from triage.config import Settings
 from triage.domain.triage import Triage
 from triage.errors import CatalogError, InvalidCaseError, StorageError, TriageError
+from triage.jsonsafe import JsonProblem
 from triage.rules.model import LOCALES
 
 LOCALE = click.Choice(LOCALES)
@@ -76,32 +78,38 @@ def triage_with_catalog(rules_dir: Path | None, catalog_file: Path | None) -> Tr
     return triage.with_catalog(build_service(settings()).current.catalog)
 
 
-class BadJson(str):
-    """A line that is not JSON, kept as its error text."""
+class BadJson(NamedTuple):
+    """A document or line the JSON reader refused: the problem the API answers 422 with."""
+
+    problem: JsonProblem
 
 
-def bad_line(line: int, problem: BadJson | InvalidCaseError) -> str:
+def bad_line(line: int, problem: InvalidCaseError) -> str:
     """The output line for an input line that is not JSON or not valid:
-    {"line", "field"?, "error"}."""
-    if isinstance(problem, BadJson):
-        return json.dumps({"line": line, "error": str(problem)}, ensure_ascii=False)
-    error = {"line": line, "field": problem.field, "error": str(problem)}
+    {"line", "code", "field", "error"}: the code and field the API answers 422 with."""
+    field = problem.field or "body"
+    error = {"line": line, "code": "invalid_input", "field": field, "error": str(problem)}
     return json.dumps(error, ensure_ascii=False)
 
 
 def read_cases(path: str) -> list[tuple[int, Any]]:
-    """(line number, parsed JSON or a BadJson) for one JSON document or JSON Lines."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    """(line number, parsed JSON or a BadJson) for one JSON document or JSON Lines, read by
+    the same defensive reader as the API's bodies (duplicate keys, depth, long numbers)."""
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     try:
-        return [(1, json.loads(text))]
-    except json.JSONDecodeError:
-        pass
+        text = data.decode("utf-8")
+        return [(1, jsonsafe.parse(text))]
+    except UnicodeDecodeError:
+        return [(1, BadJson(JsonProblem("invalid_utf8")))]
+    except JsonProblem as whole:
+        if whole.code != "invalid_json":  # one document, refused as the API refuses it
+            return [(1, BadJson(whole))]
     out: list[tuple[int, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            out.append((number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            out.append((number, BadJson(f"not valid JSON: {exc.msg} (column {exc.colno})")))
+            out.append((number, jsonsafe.parse(line)))
+        except JsonProblem as problem:
+            out.append((number, BadJson(problem)))
     return out

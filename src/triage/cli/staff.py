@@ -82,7 +82,7 @@ def decide(
 def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn:
     """One JSON document or JSON Lines in, one answer a line out, in input order, each with
     `"stored": false` (use the API to decide into the audit log). A line
-    that is not JSON or not valid prints {"line", "field"?, "error"}, the others still run,
+    that is not JSON or not valid prints {"line", "code", "field", "error"}, the others run,
     and the exit code is then 1."""
     bad = False
     try:
@@ -92,7 +92,7 @@ def _answer_each(file: str, answer: Callable[[int, Any], BaseModel]) -> NoReturn
         sys.exit(2)
     for index, (line, raw) in enumerate(items):
         if isinstance(raw, BadJson):
-            click.echo(bad_line(line, raw))
+            click.echo(bad_line(line, raw.problem))
             bad = True
             continue
         try:
@@ -121,7 +121,7 @@ def plan(
 ) -> None:
     """Decide one JSON contact (a client with 1 to 6 needs), or JSON Lines (one contact a
     line): one answer a line out, with a decision per need and the plan. An invalid line
-    prints {"line", "field", "error"} naming the need's index and field; the other lines
+    prints {"line", "code", "field", "error"} naming the need's index and field; the others
     still run, and the exit code is 1.
     """
     triage = triage_with_catalog(rules_dir, catalog_file)
@@ -151,6 +151,8 @@ def explain(
     (line, raw), *_ = read_cases(file)
     loc = cast(Locale | None, locale)
     try:
+        if isinstance(raw, BadJson):
+            raise raw.problem
         if isinstance(raw, dict) and "needs" in raw:
             _, cases = triage.validate_contact(raw)
             answer = triage.decide_contact(cases, locale=loc, seeds=[0] * len(cases))
