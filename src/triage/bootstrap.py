@@ -74,3 +74,39 @@ def create_app() -> object:
     settings = Settings()
     service = build_service(settings, audit_writer=settings.audit_writer)
     return app_for(service, rules_dir=settings.rules_dir, bench_echo=settings.bench_echo)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the HTTP API with uvicorn (`triage serve`): the database migrated and the
+    defaults published once, before the workers start; each worker builds its app here."""
+    import uvicorn
+
+    from triage.http.protocol import NoDelayH11Protocol
+
+    build_service()
+    uvicorn.run(
+        "triage.bootstrap:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,  # the log policy: decision ids, never requests
+        limit_concurrency=256,  # beyond: 503 at once rather than a growing queue
+        backlog=2048,
+        timeout_keep_alive=5,  # idle connections are closed
+        timeout_graceful_shutdown=15,
+        h11_max_incomplete_event_size=16 * 1024,  # headers larger than this: 400
+        http=NoDelayH11Protocol,  # TCP_NODELAY with --workers N too (see the module)
+    )
+
+
+def openapi_document(settings: Settings) -> dict[str, object]:
+    """The HTTP API's OpenAPI document for the configured rules (on a scratch database)."""
+    import tempfile
+
+    from triage.http.app import create_app as app_for
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/openapi.db"})
+        return app_for(build_service(config)).openapi()

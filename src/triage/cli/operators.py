@@ -39,27 +39,9 @@ if TYPE_CHECKING:
 def serve(host: str, port: int, workers: int) -> None:
     """Run the HTTP API on the database's active rules and catalog (on a new database: the
     configured rule directory and the sample catalog). SQLite by default."""
-    import uvicorn
+    from triage.bootstrap import serve as run
 
-    from triage.bootstrap import build_service
-    from triage.http.protocol import NoDelayH11Protocol
-
-    build_service()  # migrate and publish the defaults once, before workers start
-    uvicorn.run(
-        "triage.bootstrap:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,  # the log policy: decision ids, never requests
-        limit_concurrency=256,  # beyond: 503 at once rather than a growing queue
-        backlog=2048,
-        timeout_keep_alive=5,  # idle connections are closed
-        timeout_graceful_shutdown=15,
-        h11_max_incomplete_event_size=16 * 1024,  # headers larger than this: 400
-        http=NoDelayH11Protocol,  # TCP_NODELAY with --workers N too (see the module)
-    )
+    run(host, port, workers)
 
 
 @click.group()
@@ -209,15 +191,9 @@ def feedback_export(directory: Path) -> None:
 )
 def openapi(output: Path | None) -> None:
     """Print the OpenAPI document of the HTTP API for the configured rules."""
-    import tempfile
+    from triage.bootstrap import openapi_document
 
-    from triage.bootstrap import build_service
-    from triage.http.app import create_app
-
-    with tempfile.TemporaryDirectory() as tmp:
-        config = settings().model_copy(update={"database_url": f"sqlite:///{tmp}/openapi.db"})
-        document = create_app(build_service(config)).openapi()
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(openapi_document(settings()), indent=2, ensure_ascii=False) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
     else:
