@@ -122,6 +122,8 @@ class Service:
         return True
 
     def _build(self, old: Triage | None, rules_version: str, catalog_version: str | None) -> Triage:
+        """A Triage on stored versions, reusing what `old` already has of them: compiling
+        a rule set takes a while. No catalog version: the empty catalog."""
         catalog: Catalog | None = EMPTY_CATALOG
         if catalog_version is not None:
             catalog = old.catalog if old and old.catalog.version == catalog_version else None
@@ -133,19 +135,8 @@ class Service:
         return self._make_triage(self._stored_rules(rules_version), catalog)
 
     def triage_for(self, rules_version: str, catalog_version: str) -> Triage:
-        """A Triage on stored versions, active or not (replay uses it). The served rules are
-        reused when they are the version asked for: compiling a rule set takes a while."""
-        current = self._current
-        catalog = (
-            current.catalog
-            if current is not None and current.catalog.version == catalog_version
-            else self.catalogs.get(catalog_version)
-        )
-        if catalog is None:
-            raise NotFoundError(f"catalog version {catalog_version} is not stored")
-        if current is not None and current.rules.version == rules_version:
-            return current.with_catalog(catalog)
-        return self._make_triage(self._stored_rules(rules_version), catalog)
+        """A Triage on stored versions, active or not (replay uses it)."""
+        return self._build(self._current, rules_version, catalog_version)
 
     def _stored_rules(self, version: str) -> RuleSet:  # named as stored (old: 16 digits)
         files = self.rules.get(version)
