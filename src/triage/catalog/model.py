@@ -29,7 +29,6 @@ from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 Ownership = Literal["public", "private", "third_sector"]
 PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
-MUNICIPALITY = r"^\d{3}$"
 
 
 class Name(Strict):

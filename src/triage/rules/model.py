@@ -313,7 +313,3 @@ class RuleSet:
         return (
             CLIENT_ATTRIBUTES[code] if code in CLIENT_ATTRIBUTES else self.needs[need].facts[code]
         )
-
-    def urgency_rank(self, urgency: str) -> int:
-        """0 for the most urgent."""
-        return list(self.urgencies).index(urgency)
