@@ -20,6 +20,29 @@ def test_openapi_document_is_committed_and_current(client: TestClient) -> None:
     assert generated == committed, "API changed: run `.venv/bin/triage openapi -o api/openapi.json`"
 
 
+def test_the_served_contract_follows_the_active_rules(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """Rules published with a need fewer: /openapi.json no longer offers it (it was cached
+    for the process's life)."""
+    from tests.conftest import RULES_DIR
+    from triage.rules.loader import read_rule_files
+
+    def needs() -> list[str]:
+        schema = client.get("/openapi.json").json()["paths"]["/v1/triage"]["post"]
+        found: list[str] = schema["requestBody"]["content"]["application/json"]["schema"][
+            "properties"
+        ]["need"]["enum"]
+        return found
+
+    assert "physiotherapy" in needs()
+    files = read_rule_files(RULES_DIR)
+    del files["needs/physiotherapy.yaml"]
+    r = client.post("/v1/rules/reload", json={"files": files}, headers=auth(keys["author"]))
+    assert r.status_code == 200, r.text
+    assert "physiotherapy" not in needs() and "dental" in needs()
+
+
 def matches(expected: Any, got: Any, where: str = "body") -> None:
     """`got` has every value of `expected`; "..." stands for any value."""
     if expected == "...":

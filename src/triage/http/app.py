@@ -136,12 +136,14 @@ def create_app(
 
         app.add_middleware(RawEcho)
 
+    built: dict[str, dict[str, Any]] = {}  # the contract of the served rules version
+
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
+        rules_now = service.current.rules
+        if rules_now.version not in built:  # new rules: their needs, services, urgencies
             schema = get_openapi(
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
-            rules_now = service.current.rules
             codes = sorted(rules_now.needs), sorted(rules_now.red_flags)
             for path, make in (("/v1/triage", case_schema), ("/v1/contacts", contact_schema)):
                 op = schema["paths"][path]["post"]
@@ -152,7 +154,9 @@ def create_app(
                     "content": {"application/json": {"schema": make(*codes)}},
                 }
             _enums(schema, sorted(rules_now.services), list(rules_now.urgencies))
-            app.openapi_schema = schema
+            built.clear()
+            built[rules_now.version] = schema
+        app.openapi_schema = built[rules_now.version]
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
