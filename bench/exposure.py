@@ -28,7 +28,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from triage.catalog.exposure import exposure_report, positions  # noqa: E402
+from triage.catalog.exposure import ExposureReport, exposure_report, positions  # noqa: E402
 from triage.catalog.model import load_catalog_file  # noqa: E402
 from triage.domain.decision import Decision  # noqa: E402
 from triage.domain.triage import Triage  # noqa: E402
@@ -145,7 +145,7 @@ def fill(
         c.execute(sa.text("ANALYZE decision; ANALYZE listing"))
 
 
-def python_report(engine: sa.Engine) -> object:
+def python_report(engine: sa.Engine) -> ExposureReport:
     """The previous way: every audit row into Python, parsed and summed there."""
     listings, owners = [], {}
     with engine.connect() as conn:

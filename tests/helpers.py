@@ -7,6 +7,7 @@ from pathlib import Path
 from triage.catalog.listing import Listing, Seeker, list_providers
 from triage.catalog.model import Catalog
 from triage.domain.case import Client
+from triage.rules.model import ListingKind
 
 # A dental case that routing policy 3 decides: dental_booking / within_3_days (worked
 # example DN2), red flags screened. Tests about something other than the policy use it.
@@ -28,19 +29,19 @@ def edit(path: Path, old: str, new: str) -> None:
 def list_for(catalog: Catalog, *, service: str, client: Client, seed: int) -> Listing:
     """list_providers as a decision calls it: the client's listing fields, and the listing
     kind the shipped rules give the service."""
-    kind = {"named_professional": "continuity", "emergency": "none"}.get(service, "open")
+    kinds: dict[str, ListingKind] = {"named_professional": "continuity", "emergency": "none"}
     return list_providers(
         catalog,
         service=service,
-        kind=kind,
+        kind=kinds.get(service, "open"),
         client=seeker_of(client),
-        seed=seed,  # type: ignore[arg-type]
+        seed=seed,
     )
 
 
 def seeker_of(client: Client) -> Seeker:
     return Seeker(
-        municipality=client.municipality,
+        municipality=client.municipality or "",  # as a decision lists
         languages=tuple(client.languages or ()),
         chosen_provider=client.chosen_provider,
         needs_accessible_premises=client.needs_accessible_premises,

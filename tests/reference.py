@@ -12,7 +12,7 @@ counts as screened, which is the v2 policy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ def kleene(c: Condition, v: Mapping[str, Any]) -> bool | None:
     if isinstance(c, Always):
         return True
     if isinstance(c, RedFlagAny):
-        return v["red_flag_count"] > 0
+        return bool(v["red_flag_count"] > 0)
     if isinstance(c, Known):
         return c.fact in v
     if isinstance(c, Missing):
@@ -42,8 +42,9 @@ def kleene(c: Condition, v: Mapping[str, Any]) -> bool | None:
     if isinstance(c, Compare):
         if c.fact not in v:
             return None
-        x, y = v[c.fact], c.value
-        return {
+        x: Any = v[c.fact]
+        y: Any = c.value
+        compare: dict[str, Callable[[], Any]] = {
             "eq": lambda: x == y,
             "ne": lambda: x != y,
             "lt": lambda: x < y,
@@ -51,7 +52,8 @@ def kleene(c: Condition, v: Mapping[str, Any]) -> bool | None:
             "gt": lambda: x > y,
             "ge": lambda: x >= y,
             "in": lambda: x in y,
-        }[c.op]()
+        }
+        return bool(compare[c.op]())
     if isinstance(c, Not):
         inner = kleene(c.item, v)
         return None if inner is None else not inner

@@ -37,7 +37,9 @@ def fact_values(fact: Fact, rules: RuleSet, need: str) -> st.SearchStrategy[Any]
     edges = representative_values(fact, rules.rules_for(need))
     if fact.type == "int":
         return st.one_of(st.sampled_from(edges), st.integers(int(fact.min), int(fact.max)))
-    near = [e + d for e in edges for d in (-0.1, -1e-9, 1e-9, 0.1) if fact.min <= e + d <= fact.max]
+    steps = (-0.1, -1e-9, 1e-9, 0.1)
+    numbers = [float(e) for e in edges if isinstance(e, int | float)]  # a number fact's edges
+    near = [e + d for e in numbers for d in steps if fact.min <= e + d <= fact.max]
     return st.one_of(
         st.sampled_from(edges + near),
         st.floats(fact.min, fact.max, allow_nan=False, allow_infinity=False),
@@ -68,7 +70,7 @@ def cases(
         "facts": facts,
         "contact_time": draw(st.sampled_from(CONTACT_TIMES)),
     }
-    if flags or draw(st.integers(0, 3)):  # absent now and then: not screened
+    if flags or draw(st.integers(0, 3)) != 0:  # absent now and then: not screened
         case["red_flags"] = flags
     return case
 

@@ -82,7 +82,8 @@ def test_unrecognised_shapes_are_refused(rules: RuleSet) -> None:
     for data in ({"hello": 1}, "text", 42, [1, 2], {"pageNumber": 1, "itemList": None}):
         with pytest.raises(ImportShapeError, match="expected HSDS services"):
             hsds(data, rules)
-    for data in ({"hello": 1}, "text", [1], {"resourceType": "Patient", "id": "p"}):
+    others: tuple[Any, ...] = ({"hello": 1}, "text", [1], {"resourceType": "Patient", "id": "p"})
+    for data in others:
         with pytest.raises(ImportShapeError, match="expected FHIR R4 JSON"):
             import_fhir(data, rules.services)
 

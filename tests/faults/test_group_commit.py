@@ -46,7 +46,7 @@ def broken(record: Record) -> Record:
     """The record with its decision's need taken away: its insert breaks NOT NULL."""
     ((text, case, columns),) = record.decisions
     no_need = (columns[0], None, *columns[2:])
-    return record._replace(decisions=[(text, case, no_need)])
+    return record._replace(decisions=[(text, case, no_need)])  # type: ignore[list-item]
 
 
 def decision_id(record: Record) -> str:

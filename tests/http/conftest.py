@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +16,7 @@ from triage.http.app import create_app
 from triage.roles import ROLES
 from triage.service.core import Service
 
-CASE = {
+CASE: dict[str, Any] = {
     "need": "dental",
     "client": {"age": 34, "municipality": "179", "languages": ["fi"]},
     "red_flags": [],

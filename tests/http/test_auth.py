@@ -8,8 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
-from tests.http.conftest import CASE, ROLES, auth
+from tests.http.conftest import CASE, auth
 from triage.config import Settings
+from triage.roles import ROLES
 from triage.service.core import Service
 
 DECISION = "00000000-0000-0000-0000-000000000000"

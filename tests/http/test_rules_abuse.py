@@ -142,16 +142,16 @@ def test_a_rule_the_engine_refuses_is_named_by_file_and_line(
     client: TestClient, keys: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Anything durable_rules will not take is a 400 naming the rule, on validate and reload."""
-    import triage.engine.durable as durable
+    import durable_rules_engine as dre  # the module the engine calls
 
-    real = durable._dre.create_ruleset
+    real = dre.create_ruleset
 
     def picky(name: str, definition: str) -> int:
         if '"inr":5.25' in definition:
-            raise durable._dre.error("Could not create ruleset, error code: 999")
+            raise dre.error("Could not create ruleset, error code: 999")
         return int(real(name, definition))
 
-    monkeypatch.setattr(durable._dre, "create_ruleset", picky)
+    monkeypatch.setattr(dre, "create_ruleset", picky)
     files = replace("needs/anticoagulation.yaml", "{fact: inr, ge: 5}", "{fact: inr, ge: 5.25}")(
         read_rule_files(settings.rules_dir)
     )

@@ -29,7 +29,7 @@ def _same_site(client: TestClient) -> None:
 def decided(client: TestClient) -> str:
     r = post(client, "/", data=FORM)
     assert r.status_code == 200
-    return r.text.split('data-decision-id="')[1].split('"')[0]
+    return str(r.text.split('data-decision-id="')[1].split('"')[0])
 
 
 def test_a_sign_in_from_another_site_is_refused_and_the_session_kept(

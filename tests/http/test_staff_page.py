@@ -47,7 +47,7 @@ def sign_in(client: TestClient, key: str) -> str:
     assert r.status_code == 303 and r.headers["location"] == "/?lang=fi"
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
-    token = r.cookies["triage_session"]
+    token: str = r.cookies["triage_session"]
     client.cookies.clear()  # one session cookie, whatever the jar kept
     client.cookies.set("triage_session", token)
     return token

@@ -20,13 +20,14 @@ from tests.http.server import free_port
 
 
 def run(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done: subprocess.CompletedProcess[str] = subprocess.run(
         [str(a) for a in args],
         capture_output=True,
         text=True,
         timeout=300,
         **kwargs,  # type: ignore[call-overload]
     )
+    return done
 
 
 def test_the_installed_wheel_works_from_another_directory(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from triage.engine.compiler import CATCH_ALL, compile_need, compile_rules
 from triage.engine.durable import DurableEngine, encode
 from triage.errors import RuleFileError
 from triage.rules.loader import load_rules
-from triage.rules.model import RuleSet
+from triage.rules.model import RuleSet, Value
 from triage.rules.schema import MAX_RULES
 
 
@@ -58,7 +58,9 @@ def test_a_session_that_failed_midway_is_replaced(
     import triage.engine.durable as durable
     from triage.errors import EngineError
 
-    values = {"request": "acute", "swelling": True, "client.age": 40, "red_flag_count": 0}
+    values: dict[str, Value] = {
+        "request": "acute", "swelling": True, "client.age": 40, "red_flag_count": 0
+    }  # fmt: skip
     before = engine_triage.evaluator.evaluate("dental", values)
     handle = engine_triage.evaluator._needs["dental"][1]  # type: ignore[attr-defined]
     old = durable._SESSIONS[handle]

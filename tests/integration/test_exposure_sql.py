@@ -4,6 +4,7 @@ same listings (the arithmetic the report had before it moved into the database).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -39,8 +40,8 @@ def test_sql_exposure_equals_the_python_report(
         decisions.append(d)
     listings = [[(p.id, p.reason) for p in d.providers] for d in decisions]
     owners = {p.id: p.ownership for p in sample_catalog.providers}
-    expected = exposure_report(listings, owners).as_dict()
-    got = audit.exposure(None, None).as_dict()
+    expected: dict[str, Any] = exposure_report(listings, owners).as_dict()
+    got: dict[str, Any] = audit.exposure(None, None).as_dict()
     assert got["decisions"] == expected["decisions"] > 100
     for part in ("providers", "ownership"):
         assert set(got[part]) == set(expected[part])

@@ -13,7 +13,7 @@ from tests.strategies import contacts
 from triage.domain.contact import make_plan
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
-from triage.rules.model import RuleSet
+from triage.rules.model import Locale, RuleSet
 
 PLAN = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -123,7 +123,7 @@ def test_each_decision_equals_the_need_decided_alone(
     full_triage: Triage, rules: RuleSet, data: st.DataObject
 ) -> None:
     raw = data.draw(contacts(rules))
-    locale = data.draw(st.sampled_from([None, "fi", "sv", "en"]))
+    locale: Locale | None = data.draw(st.sampled_from([None, "fi", "sv", "en"]))
     _, cases = full_triage.validate_contact(raw)
     answer = full_triage.decide_contact(cases, locale=locale)
     for item, decision in zip(raw["needs"], answer.decisions, strict=True):

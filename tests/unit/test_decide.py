@@ -10,6 +10,7 @@ import pytest
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
+from triage.rules.model import Locale
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_random_bytes_are_fresh_per_call_and_per_forked_process() -> None:
     a forked child does not hand out its parent's buffered bytes again."""
     import os
 
-    from triage.domain.triage import random_bytes
+    from triage.domain.ids import random_bytes
 
     seen = {random_bytes(20) for _ in range(1000)}
     assert len(seen) == 1000 and all(len(b) == 20 for b in seen)
@@ -145,7 +146,7 @@ def test_remembered_outcome_parts_never_cross_cases(full_triage: Triage) -> None
     warm = full_triage.with_catalog(full_triage.catalog)
     for i in range(400):
         case = full_triage.validate(random_case(rng, full_triage.rules))
-        locale = ("fi", "sv", "en")[i % 3]
+        locale: Locale = ("fi", "sv", "en")[i % 3]
         seed = rng.randrange(2**31)
         cold = full_triage.with_catalog(full_triage.catalog)  # nothing remembered yet
         got = warm.decide_case(case, locale=locale, seed=seed)

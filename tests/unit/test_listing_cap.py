@@ -95,7 +95,7 @@ def test_a_cell_within_the_limit_is_listed_exactly_as_before(
     n: int, seed: int, chosen: int | None, languages: tuple[str, ...]
 ) -> None:
     catalog = hot_cell(n, languages=("sv",))
-    client = {
+    client: dict[str, Any] = {
         "chosen_provider": None if chosen is None else f"hot-{chosen:05d}",
         "languages": languages,
     }
@@ -199,7 +199,8 @@ def test_the_seeded_stream_is_sha256_of_seed_and_counter(seed: int) -> None:
     SHA-256("<seed>:<i>"), its first 8 bytes a big-endian integer, rejected in the last,
     incomplete run of n (computed here independently of the stream's code)."""
     n = 3
-    expected, i = [], 0
+    expected: list[int] = []
+    i = 0
     while len(expected) < 50:
         x = int.from_bytes(hashlib.sha256(f"{seed}:{i}".encode()).digest()[:8], "big")
         i += 1

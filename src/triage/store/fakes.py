@@ -42,6 +42,9 @@ class InMemoryAuditLog:
     def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
         """Nothing to do: writes here are done before `record` returns."""
 
+    def close(self) -> None:
+        """Nothing waits here."""
+
     def record(self, decision: Decision, case: Case, key_id: str | None) -> None:
         if self.fail_writes:
             raise StorageError("the audit log is unavailable; no decision was given")

@@ -99,6 +99,9 @@ class AuditLog(Protocol):
         """The server's event loop, while it runs (None when it stops): a writer that
         answers through a pipe is read there."""
 
+    def close(self) -> None:
+        """Write what is waiting, then stop writing."""
+
     def get(self, decision_id: str) -> StoredDecision | None: ...
     def get_contact(self, contact_id: str) -> StoredContact | None: ...
     def count(self) -> int: ...
