@@ -151,6 +151,7 @@ def test_invalid_contacts_are_refused_naming_the_need_and_field(
         ({**CONTACT, "needs": [{"need": "dental", "notes": "x"}]}, "needs[0].notes"),
         ({**CONTACT, "client": {"age": 200, "municipality": "179"}}, "client.age"),
         ({"needs": needs}, "client"),
+        ({**CONTACT, "note": "x"}, "note"),  # a contact has no fields but its own
         (
             {**CONTACT, "needs": [{"need": "dental", "facts": {"pain": "high"}}]},
             "needs[0].facts.pain",
@@ -167,6 +168,22 @@ def test_invalid_contacts_are_refused_naming_the_need_and_field(
     )
     assert "samma behov" in r.json()["error"]["message"]
     assert service.audit.count() == before  # nothing was decided or stored
+
+
+def test_a_contacts_locale_is_every_decisions_language(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """`locale` in the body chooses the language of every decision, over the
+    Accept-Language header."""
+    h = {**auth(keys["frontline"]), "Accept-Language": "fi"}
+    for locale in ("sv", "en"):
+        r = client.post("/v1/contacts", json={**CONTACT, "locale": locale}, headers=h)
+        assert r.status_code == 200, r.text
+        decisions = r.json()["decisions"]
+        assert [d["locale"] for d in decisions] == [locale] * len(decisions)
+    fi = client.post("/v1/contacts", json=CONTACT, headers=h).json()["decisions"]
+    sv = client.post("/v1/contacts", json={**CONTACT, "locale": "sv"}, headers=h).json()
+    assert fi[0]["service"]["name"] != sv["decisions"][0]["service"]["name"]  # translated
 
 
 def test_roles_and_not_found(client: TestClient, keys: dict[str, str]) -> None:
