@@ -27,7 +27,7 @@ from pydantic import Field, StrictStr
 
 from triage.catalog.municipalities import municipality_codes
 from triage.errors import RuleFileError, did_you_mean
-from triage.identity import IDENTITY_MESSAGE, identity_code_line
+from triage.rules.loader import refuse_identity_text
 from triage.rules.schema import parse_yaml, validate
 from triage.safefiles import UnsafeFile, read_text
 from triage.strict import Strict
@@ -75,9 +75,7 @@ def load_crosswalk(path: Path, services: Mapping[str, object]) -> Crosswalk:
         text = read_text(path)
     except UnsafeFile as exc:
         raise RuleFileError(str(exc), file=str(path)) from None
-    line = identity_code_line(text)
-    if line is not None:
-        raise RuleFileError(IDENTITY_MESSAGE, file=str(path), line=line)
+    refuse_identity_text(text, path)
     raw = parse_yaml(text, path)
     parsed: CrosswalkIn = validate(CrosswalkIn, raw, path)
     mapped: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -103,8 +103,9 @@ class Listing:
     more: int = 0  # eligible providers beyond the limit, not listed
 
 
-def _listed(p: Provider, reason: Reason, client: Seeker) -> Listed:
-    return Listed(p, reason, bool(client.needs_accessible_premises) and p.accessible is None)
+def _listed(p: Provider, reason: Reason, accessible: bool) -> Listed:
+    """`accessible`: the client needs accessible premises (unknown ones are flagged)."""
+    return Listed(p, reason, accessible and p.accessible is None)
 
 
 def list_providers(
@@ -125,6 +126,7 @@ def list_providers(
     a cell of thousands costs `limit` draws and the first places stay uniform."""
     if kind == "none":
         return Listing((), None)
+    accessible = bool(client.needs_accessible_premises)
     chosen = catalog.get(client.chosen_provider) if client.chosen_provider else None
     if kind == "continuity":
         # Continuity of care: only the client's own sote-centre, where they are already listed
@@ -133,24 +135,23 @@ def list_providers(
             return Listing((), "ask_chosen_provider")
         if service not in chosen.services:
             return Listing((), "chosen_provider_not_offering")
-        return Listing((_listed(chosen, "chosen_by_client", client),), None)
+        return Listing((_listed(chosen, "chosen_by_client", accessible),), None)
 
     speaking, others = catalog.sorted_groups(
         service,
         client.municipality,
-        bool(client.needs_accessible_premises),
+        accessible,
         tuple(sorted(set(client.languages or ()))),
     )
     if not speaking and not others:
         return Listing((), "no_provider_in_area")
     stream = SeededStream(seed)
-    accessible = bool(client.needs_accessible_premises)
     ordered: list[Listed] = []
     first = chosen.id if chosen is not None else None
     skips = (_index(speaking, first), _index(others, first))
     if skips != (None, None):
         assert chosen is not None
-        ordered.append(_listed(chosen, "chosen_by_client", client))
+        ordered.append(_listed(chosen, "chosen_by_client", accessible))
     room = len(speaking) + len(others) if limit is None else limit - len(ordered)
     for group, reason, skip in zip((speaking, others), REASONS, skips, strict=True):
         n = len(group) - (skip is not None)
@@ -163,7 +164,7 @@ def list_providers(
         else:
             order = first_places(group, room, stream, skip)
         ordered.extend(
-            Listed(p, reason, accessible and p.accessible is None)
+            _listed(p, reason, accessible)
             for p in map(catalog.get, order)
             if p is not None  # every id of a group is the catalog's
         )

@@ -255,12 +255,7 @@ class Triage:
         # Every value below is a validated model or made here; the template was validated.
         update["decision_id"] = time_ordered_id(fresh[:10])
         update["seed"] = seed
-        refs = self._refs
-        update["providers"] = [
-            refs.get((item.provider.id, item.reason, item.accessibility_unknown, loc))
-            or self._provider_ref(item, loc)
-            for item in listing.providers
-        ]
+        update["providers"] = [self._provider_ref(item, loc) for item in listing.providers]
         update["provider_note"] = self._note(listing.note, loc) if listing.note else None
         if listing.more:
             update["more_providers"] = listing.more
