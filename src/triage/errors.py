@@ -96,16 +96,25 @@ class RuleConflictError(RuleFileError):
 
 
 class ScenarioError(TriageError):
-    """A scenario file cannot be read."""
+    """A scenario file cannot be read; `problem`: the JSON reader's, when it refused it."""
 
-    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        problem: InvalidCaseError | None = None,
+    ) -> None:
         self.file = file
         self.line = line
+        self.problem = problem
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
 
 
 class CatalogError(TriageError):
-    """A provider catalog cannot be loaded; the old catalog stays in place."""
+    """A provider catalog cannot be loaded; the old catalog stays in place. `problem`: the
+    JSON reader's, when it refused the file."""
 
     def __init__(
         self,
@@ -115,8 +124,10 @@ class CatalogError(TriageError):
         field: str | None = None,
         file: str | None = None,
         line: int | None = None,
+        problem: InvalidCaseError | None = None,
     ) -> None:
         self.message = message
+        self.problem = problem
         self.provider_id = provider_id
         self.field = field
         self.file = file

@@ -100,13 +100,18 @@ def _walk(value: Any, path: str, depth: int, max_depth: int) -> Iterator[JsonPro
             yield from _walk(item, join(path, index), depth + 1, max_depth)
 
 
+def decode(data: bytes) -> str:
+    """The UTF-8 text of `data`, or JsonProblem `invalid_utf8`."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise JsonProblem("invalid_utf8") from None
+
+
 def parse(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """The parsed value, or JsonProblem naming where the text was refused."""
     if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise JsonProblem("invalid_utf8") from None
+        data = decode(data)
     try:
         value = json.loads(
             data,

@@ -19,6 +19,15 @@ class UnsafeFile(ValueError):
 
 def read_text(path: Path, *, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> str:
     """The UTF-8 text of `path`; `root`: the folder it must stay inside (links too)."""
+    data = read_bytes(path, root=root, limit=limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnsafeFile(f"not UTF-8 text (byte {exc.start})") from None
+
+
+def read_bytes(path: Path, *, root: Path | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path`, with the checks of `read_text` but for the decoding."""
     if len(path.name.encode("utf-8", "surrogateescape")) > MAX_NAME:
         raise UnsafeFile(f"the file name is over {MAX_NAME} bytes")
     if root is not None:
@@ -39,7 +48,4 @@ def read_text(path: Path, *, root: Path | None = None, limit: int = MAX_FILE_BYT
         data = file.read(limit + 1)
     if len(data) > limit:  # it grew meanwhile
         raise UnsafeFile(f"the file is over {limit} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnsafeFile(f"not UTF-8 text (byte {exc.start})") from None
+    return data

@@ -22,6 +22,7 @@ Modelled on the DMN TCK test-case files. A file holds a list of scenarios:
           safety_net: true                     # optional: whether it has a safety net
 
 A case may answer a fact "not_known" and give a `contact_time` (routing policy 3).
+A `.json` file holds the same document in JSON, read by the API's own JSON reader.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
+from triage import jsonsafe
 from triage.domain.case import parse_case
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError, ScenarioError
-from triage.safefiles import UnsafeFile, read_text
+from triage.safefiles import UnsafeFile, read_bytes, read_text
 from triage.strict import first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
@@ -80,8 +82,26 @@ class _File(BaseModel):
 def scenario_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
-        files.extend(sorted(p.rglob("*.yaml")) if p.is_dir() else [p])
+        found = [*p.rglob("*.yaml"), *p.rglob("*.json")] if p.is_dir() else [p]
+        files.extend(sorted(found))
     return files
+
+
+def _read(path: Path) -> Any:
+    """The document of one scenario file: JSON through the API's reader, else YAML."""
+    try:
+        if path.suffix == ".json":
+            return jsonsafe.parse(read_bytes(path))
+        return parse(read_text(path))
+    except UnsafeFile as exc:
+        raise ScenarioError(str(exc), file=str(path)) from None
+    except jsonsafe.JsonProblem as exc:
+        message = f"{exc.field}: not valid JSON: {exc.render('en')}"
+        raise ScenarioError(message, file=str(path), problem=exc) from None
+    except YamlSyntaxError as exc:
+        raise ScenarioError(
+            f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
+        ) from None
 
 
 def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
@@ -89,14 +109,7 @@ def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
     out: list[Scenario] = []
     seen: dict[str, str] = {}
     for path in scenario_files(paths):
-        try:
-            raw = parse(read_text(path))
-        except UnsafeFile as exc:
-            raise ScenarioError(str(exc), file=str(path)) from None
-        except YamlSyntaxError as exc:
-            raise ScenarioError(
-                f"not valid YAML: {exc.problem}", file=str(path), line=exc.line
-            ) from None
+        raw = _read(path)
         try:
             items = _File.model_validate(plain(raw)).scenarios
         except PydanticValidationError as exc:

@@ -23,7 +23,7 @@ from triage import jsonsafe
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import CatalogError, did_you_mean
 from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
-from triage.safefiles import UnsafeFile, read_text
+from triage.safefiles import UnsafeFile, read_bytes
 from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
@@ -220,18 +220,18 @@ def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catal
     """Read and validate a catalog file (YAML or JSON); raise CatalogError naming the field."""
     path = Path(path)
     try:
-        text = read_text(path)
+        text = jsonsafe.decode(read_bytes(path))
+        line = identity_code_line(text)
+        if line is not None:  # anywhere, a comment included; the parsed data is checked too
+            raise CatalogError(IDENTITY_MESSAGE, file=str(path), line=line)
+        if text.lstrip().startswith("{"):  # JSON: no YAML size limit (a catalog of thousands)
+            raw = jsonsafe.parse(text)
+            return build_catalog(raw, services, file=str(path), raw=raw)
     except UnsafeFile as exc:
         raise CatalogError(str(exc), file=str(path)) from None
-    line = identity_code_line(text)
-    if line is not None:  # anywhere, a comment included; the parsed data is checked too
-        raise CatalogError(IDENTITY_MESSAGE, file=str(path), line=line)
-    if text.lstrip().startswith("{"):  # JSON: no YAML size limit (a catalog of thousands)
-        try:
-            raw = jsonsafe.parse(text)
-        except jsonsafe.JsonProblem as exc:
-            raise CatalogError(f"not valid JSON: {exc.render('en')}", file=str(path)) from None
-        return build_catalog(raw, services, file=str(path), raw=raw)
+    except jsonsafe.JsonProblem as exc:  # the API's reader, refusing as the API refuses
+        message = f"not valid JSON: {exc.render('en')}"
+        raise CatalogError(message, field=exc.field, file=str(path), problem=exc) from None
     try:
         raw = parse(text)
     except YamlSyntaxError as exc:
