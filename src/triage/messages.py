@@ -12,6 +12,14 @@ from typing import Any, Literal
 Locale = Literal["fi", "sv", "en"]
 LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
 
+
+def choose_locale(*wanted: object) -> Locale:
+    """The one locale choice: the first of `wanted` that is fi, sv or en, else Finnish.
+    Callers list what the caller asked for in order of precedence (a case's own `locale`,
+    then Accept-Language, for example)."""
+    return next((loc for w in wanted for loc in LOCALES if loc == w), "fi")
+
+
 _TYPES: dict[str, tuple[str, str, str]] = {
     "integer": ("kokonaisluku", "ett heltal", "an integer"),
     "number": ("luku", "ett tal", "a number"),

@@ -28,6 +28,7 @@ from triage.domain.deadlines import parse_contact_time
 from triage.errors import InvalidCaseError, did_you_mean
 from triage.identity import find_identity_code
 from triage.jsonsafe import join, key_name
+from triage.messages import choose_locale
 from triage.rules.model import LOCALES, Locale, RuleSet, Value, fact_problem
 from triage.strict import Problem, first_problem
 
@@ -258,4 +259,4 @@ def not_known_facts(case: Case, rules: RuleSet) -> frozenset[str]:
 
 
 def resolve_locale(case: Case, fallback: Locale | None = None) -> Locale:
-    return case.locale or fallback or "fi"
+    return choose_locale(case.locale, fallback)

@@ -66,13 +66,13 @@ async def authorize(service: Service, presented: str | None, permission: str) ->
     return key
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
 def require(permission: str) -> Callable[..., Awaitable[KeyInfo]]:
     """A dependency that admits keys whose role has `permission` (401 / 403 otherwise)."""
 
-    async def check(
-        service: ServiceDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> KeyInfo:
+    async def check(service: ServiceDep, credentials: BearerDep) -> KeyInfo:
         presented = credentials.credentials if credentials is not None else None
         return await authorize(service, presented, permission)
 

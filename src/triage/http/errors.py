@@ -26,8 +26,8 @@ from triage.errors import (
     StorageError,
     TriageError,
 )
-from triage.http.locale import locale_of
-from triage.messages import LOCALES, Locale, render
+from triage.http.locale import preferred
+from triage.messages import Locale, choose_locale, render
 from triage.strict import problem_of
 
 log = logging.getLogger("triage.http")
@@ -44,9 +44,8 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 
 def request_locale(request: Request) -> Locale:
     body = getattr(request.state, "json", None)
-    if isinstance(body, dict) and body.get("locale") in LOCALES:
-        return next(loc for loc in LOCALES if loc == body["locale"])
-    return locale_of(request.headers.get("accept-language", ""))
+    asked = body.get("locale") if isinstance(body, dict) else None
+    return choose_locale(asked, preferred(request.headers.get("accept-language", "")))
 
 
 def where(exc: BaseException) -> str:

@@ -4,9 +4,10 @@ The phone lines' endpoint is the one called for every client, and FastAPI's work
 request (routing through every route, solving the route's dependencies, building a
 Request for each) cost more than deciding the case. This layer sits inside the body guard,
 so the size limit, the defensive JSON parsing and the two-Authorization check still come
-first; it reads the key and Accept-Language as the route's dependencies do and hands any
-error to the app's own exception handlers, so the answer is the route's, status and body
-(tests/http/test_fastpath.py compares the two). Anything else goes on to FastAPI.
+first; it calls the route's own `answer` (the key check, the locale, the decision) and hands
+any error to the app's own exception handlers, so the answer is the route's, status and
+body (tests/http/test_fastpath.py compares the two): it only skips the router. Anything
+else goes on to FastAPI.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from triage.http.deps import authorize, bearer
-from triage.http.locale import preferred
 from triage.http.routes.triage import answer
 
 PATH = "/v1/triage"
@@ -37,12 +36,13 @@ class TriageFastPath:
         headers: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:  # the first of each, as Starlette's Headers.get
             headers.setdefault(name, value)
-        service = self.owner.state.service
         try:
-            presented = bearer(headers.get(b"authorization", b"").decode("latin-1"))
-            key = await authorize(service, presented, "triage")
-            locale = preferred(headers.get(b"accept-language", b"").decode("latin-1"))
-            body = await answer(service, scope.get("state", {}), key, locale)
+            body = await answer(
+                self.owner.state.service,
+                headers.get(b"authorization", b"").decode("latin-1"),
+                headers.get(b"accept-language", b"").decode("latin-1"),
+                scope.get("state", {}),
+            )
         except Exception as exc:
             handler = self._handler(exc)
             if handler is None:  # unexpected: the server-error layer answers and logs it

@@ -6,12 +6,12 @@ the route in `request.state.json`, so nothing parses it a second time without th
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from triage import jsonsafe
+from triage.http.errors import error_response
 from triage.http.locale import locale_of
 from triage.messages import Locale, render
 
@@ -84,18 +84,11 @@ class BodyGuard:
 async def answer(
     send: Send, status: int, code: str, locale: Locale, *, field: str | None = None, **params: Any
 ) -> None:
-    """An error answer in the API's error format, before any route ran."""
-    error: dict[str, Any] = {
-        "code": _public_code(status),
-        "message": render(code, locale, **params),
-    }
-    if field is not None:
-        error["field"] = field
-    body = json.dumps({"error": error}, ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    """An error answer before any route ran, by the app's one error renderer."""
+    public = {400: "bad_request", 413: "too_large", 422: "invalid_input"}.get(status, "error")
+    response = error_response(status, public, render(code, locale, **params), field=field)
+    await response({"type": "http"}, _nothing, send)
 
 
-def _public_code(status: int) -> str:
-    return {400: "bad_request", 413: "too_large", 422: "invalid_input"}.get(status, "error")
+async def _nothing() -> Message:  # a Response sends; it never reads the request
+    return {"type": "http.disconnect"}

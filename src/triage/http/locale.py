@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from triage.messages import LOCALES, Locale
+from triage.messages import LOCALES, Locale, choose_locale
 
 
 def preferred(header: str) -> Locale | None:
@@ -24,4 +24,4 @@ def preferred(header: str) -> Locale | None:
 
 
 def locale_of(header: str) -> Locale:
-    return preferred(header) or "fi"
+    return choose_locale(preferred(header))

@@ -20,6 +20,7 @@ from triage.http.schemas import (
     RedFlagOut,
     UrgencyOut,
 )
+from triage.messages import choose_locale
 from triage.rules.model import LOCALES, Fact, Locale, Text
 
 router = APIRouter(tags=["catalog"], dependencies=[Depends(require("catalog"))])
@@ -30,7 +31,7 @@ LocaleQuery = Annotated[Locale | None, Query(description="fi, sv or en (else Acc
     "/needs", response_model=NeedsOut, summary="Needs, their facts and questions, red flags"
 )
 def needs(service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None) -> NeedsOut:
-    loc: Locale = locale or header_locale or "fi"
+    loc = choose_locale(locale, header_locale)
     rules = service.current.rules
     v3 = rules.policy >= 3
 
@@ -100,7 +101,7 @@ def _fact(f: Fact, loc: Locale) -> FactOut:
 def services(
     service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None
 ) -> list[Named]:
-    loc: Locale = locale or header_locale or "fi"
+    loc = choose_locale(locale, header_locale)
     return [Named(code=c, name=t.get(loc)) for c, t in service.current.rules.services.items()]
 
 
@@ -113,7 +114,7 @@ def providers(
     locale: LocaleQuery = None,
 ) -> ProvidersOut:
     """Catalog entries sorted by id: a reference list, not the impartial ordering of a decision."""
-    loc: Locale = locale or header_locale or "fi"
+    loc = choose_locale(locale, header_locale)
     version, found = app.providers(service=service_code, municipality=municipality)
     return ProvidersOut(
         catalog_version=version,

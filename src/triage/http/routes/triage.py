@@ -6,25 +6,27 @@ running app, `triage.http.fastpath` answers it first, with the same `answer`."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError
-from triage.http.deps import LocaleDep, ServiceDep, require
-from triage.rules.model import Locale
+from triage.http.deps import BearerDep, ServiceDep, authorize, bearer
+from triage.http.locale import preferred
 from triage.service.core import Service
-from triage.store.ports import KeyInfo
 
 router = APIRouter(tags=["triage"])
 
 
 async def answer(
-    service: Service, state: Mapping[str, Any], key: KeyInfo, locale: Locale | None
+    service: Service, authorization: str, accept_language: str, state: Mapping[str, Any]
 ) -> bytes:
-    """The decision's JSON, once it is in the audit log. `state` is the request's: the body
-    guard left the parsed body there, if there was one."""
+    """The route's whole work, shared with the fast path: the key, the locale, then the
+    decision's JSON once it is in the audit log. `state` is the request's: the body guard
+    left the parsed body there, if there was one."""
+    key = await authorize(service, bearer(authorization), "triage")
+    locale = preferred(accept_language)
     if "json" not in state:
         raise InvalidCaseError("body", "required")
     decision = await service.decide_async(state["json"], locale=locale, key_id=key.id)
@@ -41,10 +43,15 @@ async def answer(
 async def triage_case(
     request: Request,
     service: ServiceDep,
-    key: Annotated[KeyInfo, Depends(require("triage"))],
-    header_locale: LocaleDep,
+    _: BearerDep,  # declares the key in the contract; `answer` checks it
 ) -> Response:
     """Decide a case. The case's `locale` wins over `Accept-Language`; Finnish by default.
     Invalid input is answered 422 naming the field, and nothing is stored."""
-    body = await answer(service, request.scope.get("state", {}), key, header_locale)
+    headers = request.headers
+    body = await answer(
+        service,
+        headers.get("authorization", ""),
+        headers.get("accept-language", ""),
+        request.scope.get("state", {}),
+    )
     return Response(body, media_type="application/json")

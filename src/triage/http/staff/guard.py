@@ -22,7 +22,7 @@ from triage.errors import StorageError
 from triage.http.locale import preferred
 from triage.http.staff.forms import MAX_FIELDS, Submitted
 from triage.http.staff.texts import text
-from triage.messages import LOCALES, Locale
+from triage.messages import LOCALES, Locale, choose_locale
 from triage.service.core import Service
 from triage.service.staff import signed_in
 from triage.store.ports import KeyInfo
@@ -50,9 +50,7 @@ def service_of(request: Request) -> Service:
 
 
 def page_locale(request: Request, chosen: str | None) -> Locale:
-    if chosen in LOCALES:
-        return chosen
-    return preferred(request.headers.get("accept-language", "")) or "fi"
+    return choose_locale(chosen, preferred(request.headers.get("accept-language", "")))
 
 
 def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
