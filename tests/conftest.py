@@ -8,7 +8,7 @@ import pytest
 
 from triage.catalog.model import Catalog, load_catalog_file
 from triage.domain.triage import Triage
-from triage.engine.analysis import load_checked_rules
+from triage.engine.checked import load_checked_rules
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet
 

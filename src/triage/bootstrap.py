@@ -10,7 +10,7 @@ from triage.catalog.model import load_catalog_file
 from triage.config import Settings
 from triage.domain.triage import Triage
 from triage.rules.loader import read_rule_files
-from triage.service.core import Service
+from triage.service.usecases import Service
 from triage.store.sql.audit import SqlAuditLog, Writer
 from triage.store.sql.catalogs import SqlCatalogStore
 from triage.store.sql.db import make_engine

@@ -14,7 +14,7 @@ from triage.bootstrap import build_service
 from triage.config import Settings
 from triage.http.app import create_app
 from triage.roles import ROLES
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 CASE: dict[str, Any] = {
     "need": "dental",

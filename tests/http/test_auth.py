@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from tests.http.conftest import CASE, auth
 from triage.config import Settings
 from triage.roles import ROLES
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 DECISION = "00000000-0000-0000-0000-000000000000"
 ENDPOINTS: list[tuple[str, str, Any, set[str]]] = [

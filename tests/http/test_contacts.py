@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from tests.helpers import DENTAL_FACTS
 from tests.http.conftest import auth
-from triage.service.core import Service
 from triage.service.reports import replay_contact
+from triage.service.usecases import Service
 
 CONTACT: dict[str, Any] = {
     "client": {"age": 80, "municipality": "179", "languages": ["fi"]},

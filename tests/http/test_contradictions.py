@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.http.conftest import CASE, auth
-from triage.service.core import Service
 from triage.service.reports import misrouted_scenarios
+from triage.service.usecases import Service
 
 
 def test_two_authorization_headers_are_400(client: TestClient, keys: dict[str, str]) -> None:

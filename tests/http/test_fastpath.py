@@ -16,7 +16,7 @@ from triage.errors import StorageError
 from triage.http import fastpath
 from triage.http.app import create_app
 from triage.http.routes import triage as triage_route
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 Request = tuple[dict[str, str], Any]  # headers, JSON body (None: no body)
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from tests.http.conftest import CASE, auth
 from triage.cli import main
 from triage.config import Settings
-from triage.service.core import Service
 from triage.service.reports import replay
+from triage.service.usecases import Service
 
 
 def decide(client: TestClient, key: str, body: dict[str, object] = CASE) -> str:

@@ -24,7 +24,7 @@ from tests.strategies import identity_codes
 from triage.catalog.model import load_catalog_file
 from triage.cli import main
 from triage.rules.loader import load_rules, read_rule_files
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 SETTINGS = settings(
     max_examples=50,

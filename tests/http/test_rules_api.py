@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from tests.http.conftest import CASE, auth
 from triage.config import Settings
 from triage.rules.loader import read_rule_files
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 
 def test_validate_reports_file_and_line(

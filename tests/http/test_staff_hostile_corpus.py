@@ -23,8 +23,8 @@ from tests.http.test_staff_page import FORM, ORIGIN, sign_in
 from tests.strategies import identity_codes
 from triage.http.staff.guard import form_token
 from triage.identity import IDENTITY_CODE
-from triage.service.core import Service
 from triage.service.staff import signed_in
+from triage.service.usecases import Service
 
 ROUTES = ["/sign-in", "/", "/sign-out", "/feedback"]
 MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<b onclick=x>"]

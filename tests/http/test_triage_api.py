@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 
 from tests.http.conftest import CASE, auth
 from triage.config import Settings
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 
 def stored_text(settings: Settings) -> str:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from triage.authoring.check import check_directory
 from triage.cli import main
-from triage.engine.analysis import load_checked_rules
+from triage.engine.checked import load_checked_rules
 from triage.errors import RuleFileError
 
 # (file, text replaced, replacement, words of the error, the text on the line it names)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import edit
-from triage.engine.analysis import load_checked_rules
+from triage.engine.checked import load_checked_rules
 from triage.errors import RuleConflictError, RuleFileError
 from triage.rules.loader import load_rules
 from triage.rules.model import RuleSet

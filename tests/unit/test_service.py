@@ -15,8 +15,8 @@ from triage.engine.policy import PythonEvaluator
 from triage.errors import NotFoundError, RuleFileError, StorageError
 from triage.rules.loader import read_rule_files
 from triage.rules.model import RuleSet
-from triage.service.core import Service
 from triage.service.reports import replay
+from triage.service.usecases import Service
 from triage.service.watcher import Watcher
 from triage.store.fakes import (
     AlwaysHealthy,

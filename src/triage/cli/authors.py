@@ -28,7 +28,7 @@ from triage.cli.common import (
     settings,
     triage_with_catalog,
 )
-from triage.engine.analysis import check_rule_files, load_checked_rules
+from triage.engine.checked import check_rule_files, load_checked_rules
 from triage.errors import RuleFileError
 from triage.rules.loader import read_rule_files
 

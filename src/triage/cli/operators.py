@@ -22,7 +22,7 @@ from triage.cli.common import (
 from triage.roles import ROLES, Role
 
 if TYPE_CHECKING:
-    from triage.service.core import Service
+    from triage.service.usecases import Service
     from triage.store.ports import KeyStore
 
 

@@ -35,7 +35,7 @@ from triage.domain.decision import (
 from triage.domain.ids import random_bytes, time_ordered_id
 from triage.domain.parts import outcome_parts, seeker, timing_parts
 from triage.domain.texts import provider_note
-from triage.engine.analysis import load_checked_rules
+from triage.engine.checked import load_checked_rules
 from triage.engine.compiler import compile_rules
 from triage.engine.durable import DurableEngine
 from triage.engine.policy import Evaluator, Outcome, outcome

@@ -12,13 +12,10 @@ import itertools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from triage.engine.logic import Truth, evaluate, unknown_facts
 from triage.errors import RuleConflictError, RuleFileError
-from triage.rules.loader import load_rule_files, read_rule_files
 from triage.rules.model import Compare, Fact, Rule, RuleSet, Value, facts_of, subconditions
-from triage.rules.safety import policy_problems
 
 ABSENT = object()  # marks "unknown" among a fact's representative values
 NOT_KNOWN = object()  # marks the answer "not_known" (policy 3) among them
@@ -165,38 +162,3 @@ def check_conflicts(rules: RuleSet) -> None:
             file=c.first.file,
             line=c.first.line,
         )
-
-
-def load_checked_rules(directory: str | Path) -> RuleSet:
-    """Load rule files and refuse conflicting sets (ROUTING_POLICY.md, semantics 4)."""
-    return check_rule_files(read_rule_files(directory), root=Path(directory))
-
-
-def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
-    """Load rules from {relative path: text} and refuse conflicting sets, and policy-3
-    sets that fail its checks (rules/safety.py)."""
-    rules = load_rule_files(files, root=root)
-    check_conflicts(rules)
-    for problem in policy_problems(rules):
-        raise problem
-    return rules
-
-
-def refused_by_engine(rules: RuleSet, exc: Exception) -> RuleFileError:
-    """An engine refusal as a rule-file error naming the need's file and, when one rule
-    alone is refused, that rule's line."""
-    need = str(getattr(exc, "need", ""))
-    action = getattr(exc, "action", None)
-    if need not in rules.needs:
-        return RuleFileError(f"the rule engine refused the rules: {exc}")
-    rule = None
-    if action and action[1:].isdigit():
-        rule = rules.rules_for(need)[int(action[1:])]
-    return RuleFileError(
-        "the rule engine cannot take this rule (simplify its conditions)"
-        if rule
-        else "the rule engine cannot take this need's rules (simplify their conditions)",
-        file=rule.file if rule else rules.needs[need].file,
-        line=rule.line if rule else None,
-        rule_id=rule.id if rule else None,
-    )

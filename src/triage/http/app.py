@@ -23,7 +23,7 @@ from triage.http.guard import BodyGuard
 from triage.http.routes import catalog, contacts, decisions, fleet, health, reports, rules, triage
 from triage.http.schemas import ErrorBody, case_schema, contact_schema
 from triage.http.staff import pages
-from triage.service.core import Service
+from triage.service.usecases import Service
 from triage.service.watcher import Watcher
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -14,7 +14,7 @@ from triage.errors import AuthError
 from triage.http.locale import preferred
 from triage.roles import Role
 from triage.rules.model import Locale
-from triage.service.core import Service
+from triage.service.usecases import Service
 from triage.store.ports import KeyInfo
 
 ALLOWED: dict[str, frozenset[Role]] = {

@@ -16,7 +16,7 @@ from triage.domain.contact import ContactAnswer, contact_cases
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError, NotFoundError
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 
 @dataclass(frozen=True)

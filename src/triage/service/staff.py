@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from triage.errors import AuthError
 from triage.roles import Role
-from triage.service.core import Service
 from triage.service.keys import refused
+from triage.service.usecases import Service
 from triage.store.ports import KeyInfo
 
 STAFF_ROLES: frozenset[Role] = frozenset({"frontline", "admin"})

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 
 from triage.errors import StorageError
-from triage.service.core import Service
+from triage.service.usecases import Service
 from triage.store.ports import WorkerState
 
 log = logging.getLogger("triage")

@@ -14,7 +14,7 @@ from triage.domain.decision import Decision
 from triage.errors import InvalidCaseError
 from triage.http.deps import BearerDep, ServiceDep, authorize, bearer
 from triage.http.locale import preferred
-from triage.service.core import Service
+from triage.service.usecases import Service
 
 router = APIRouter(tags=["triage"])
 
