@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from triage.catalog.listing import Listing, Seeker, list_providers
@@ -46,3 +47,12 @@ def seeker_of(client: Client) -> Seeker:
         chosen_provider=client.chosen_provider,
         needs_accessible_premises=client.needs_accessible_premises,
     )
+
+
+EXAMPLES_SCALE = float(os.environ.get("TRIAGE_TEST_EXAMPLES_SCALE", "1"))
+
+
+def examples(n: int) -> int:
+    """Hypothesis examples for a property: `n`, scaled by TRIAGE_TEST_EXAMPLES_SCALE (which
+    scripts/mutation lowers, so that a surviving mutant costs seconds, not minutes)."""
+    return max(5, round(n * EXAMPLES_SCALE))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from triage.errors import InvalidCaseError
@@ -79,25 +78,28 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _walk(value: Any, path: str, depth: int, max_depth: int) -> Iterator[JsonProblem]:
+def _problem(value: Any, path: str, depth: int, max_depth: int) -> JsonProblem | None:
+    """The first thing refused in `value`, in document order, or None."""
     if depth > max_depth:
-        yield JsonProblem("too_deep", path or "body", max=max_depth)
-        return
+        return JsonProblem("too_deep", path, max=max_depth)
     if isinstance(value, str):
-        if _has_surrogate(value):
-            yield JsonProblem("invalid_text", path or "body")
-    elif isinstance(value, dict):
+        return JsonProblem("invalid_text", path or "body") if _has_surrogate(value) else None
+    found: JsonProblem | None = None
+    if isinstance(value, dict):
         for position, (key, item) in enumerate(value.items(), start=1):
-            where = join(path, key_name(key, position))
             if _has_surrogate(key):
-                yield JsonProblem("invalid_text", join(path, f"#{position}"))
-                return
-            yield from _walk(item, where, depth + 1, max_depth)
+                return JsonProblem("invalid_text", join(path, f"#{position}"))
+            found = _problem(item, join(path, key_name(key, position)), depth + 1, max_depth)
+            if found is not None:
+                return found
         if isinstance(value, _Object) and value.duplicate is not None:
-            yield JsonProblem("duplicate_key", join(path, f"#{value.duplicate}"))
+            return JsonProblem("duplicate_key", join(path, f"#{value.duplicate}"))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, join(path, index), depth + 1, max_depth)
+            found = _problem(item, join(path, index), depth + 1, max_depth)
+            if found is not None:
+                return found
+    return None
 
 
 def decode(data: bytes) -> str:
@@ -124,9 +126,7 @@ def parse(data: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
         raise JsonProblem("too_deep") from None
     except json.JSONDecodeError as exc:
         raise JsonProblem("invalid_json", line=exc.lineno, column=exc.colno) from None
-    except ValueError:  # an integer over Python's own digit limit
-        raise JsonProblem("number_too_long") from None
-    problem = next(_walk(value, "", 0, max_depth), None)
+    problem = _problem(value, "", 0, max_depth)
     if problem is not None:
         raise problem
     return _plain(value)

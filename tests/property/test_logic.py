@@ -10,6 +10,7 @@ from typing import Any
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import examples
 from triage.engine.logic import Truth, evaluate, trace, unknown_facts
 from triage.engine.policy import waits_on
 from triage.rules.model import (
@@ -105,7 +106,7 @@ def facts_keeping_unknown(c: Condition, known: dict[str, Value]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(conditions, values)
 def test_evaluation_and_unknown_facts_follow_kleene_logic(
     c: Condition, known: dict[str, Value]
@@ -132,7 +133,7 @@ flat_conditions = (
 )
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(flat_conditions | conditions, values)
 def test_an_unknown_rule_waits_on_what_the_walk_finds(
     c: Condition, known: dict[str, Value]

@@ -9,13 +9,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import examples
 from tests.strategies import contacts
 from triage.domain.contact import make_plan
 from triage.domain.decision import Decision
 from triage.domain.triage import Triage
 from triage.rules.model import Locale, RuleSet
 
-PLAN = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PLAN = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def expected_plan(decisions: list[Decision], rules: RuleSet) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import RULES_DIR
+from tests.helpers import examples
 from tests.reference import reference_decide
 from tests.strategies import cases, fact_values
 from triage.domain.case import case_values, parse_case
@@ -30,7 +31,9 @@ def test_the_properties_cover_all_ten_needs_of_policy_v3() -> None:
     assert len(NEEDS) == 10 and {"physiotherapy", "first_contact", "anticoagulation"} <= set(NEEDS)
 
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def codes(d: Any) -> tuple[Any, ...]:
@@ -56,7 +59,7 @@ def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, nee
     seen: list[dict[str, Any]] = []
 
     @settings(
-        max_examples=DIFFERENTIAL_CASES,
+        max_examples=examples(DIFFERENTIAL_CASES),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
         database=None,  # no replayed examples: each run draws its own
@@ -72,7 +75,7 @@ def test_engine_agrees_with_reference(engine_triage: Triage, rules: RuleSet, nee
         assert engine_triage.evaluator.evaluate(need, values) == python.evaluate(need, values)
 
     check()
-    assert len(seen) >= DIFFERENTIAL_CASES and {c["need"] for c in seen} == {need}
+    assert len(seen) >= examples(DIFFERENTIAL_CASES) and {c["need"] for c in seen} == {need}
     # the three states of a fact and both of screening were all drawn
     states = {("nk" if v == "not_known" else "answered") for c in seen for v in c["facts"].values()}
     assert states == {"nk", "answered"} or (need == "multi_service" and "answered" in states)

@@ -75,9 +75,21 @@ def test_a_time_without_an_offset_or_malformed_is_refused(text: str) -> None:
 
 def test_the_api_window_is_5_minutes_ahead_and_24_hours_behind() -> None:
     now = datetime(2026, 3, 13, 12, tzinfo=UTC)
-    check_window("2026-03-13T12:04:59Z", now)
-    check_window("2026-03-12T12:00:00Z", now)
+    for edge in ("2026-03-13T12:05:00Z", "2026-03-13T12:04:59Z", "2026-03-12T12:00:00Z"):
+        check_window(edge, now)  # both ends are inside the window
+    check_window("2026-03-13T14:05:00+02:00", now)  # the same instant in Finnish time
     for late in ("2026-03-13T12:05:01Z", "2026-03-12T11:59:59Z"):
         with pytest.raises(InvalidCaseError) as refused:
             check_window(late, now)
-        assert refused.value.code == "contact_time_window"
+        assert (refused.value.field, refused.value.code) == ("contact_time", "contact_time_window")
+        assert refused.value.params == {"ahead": 5, "behind": 24}
+        assert "5 minutes ahead of now and 24 hours behind" in refused.value.render("en")
+
+
+def test_the_window_names_the_field_it_was_given() -> None:
+    now = datetime(2026, 3, 13, 12, tzinfo=UTC)
+    for text, code in (("2026-03-14T12:00:00Z", "contact_time_window"), ("soon", None)):
+        with pytest.raises(InvalidCaseError) as refused:
+            check_window(text, now, "needs[0].contact_time")
+        assert refused.value.field == "needs[0].contact_time"
+        assert refused.value.code == (code or "contact_time_format")

@@ -33,7 +33,7 @@ def test_nesting_is_allowed_up_to_the_limit_and_refused_one_level_deeper() -> No
 
 
 def test_a_structure_deeper_than_python_can_parse_is_too_deep_not_a_crash() -> None:
-    assert refused("[" * 100_000 + "]" * 100_000)[:2] == ("too_deep", "body")
+    assert refused("[" * 100_000 + "]" * 100_000) == ("too_deep", "body", {"max": MAX_DEPTH})
 
 
 def test_integers_are_allowed_up_to_the_digit_limit_either_sign() -> None:
@@ -65,6 +65,9 @@ def test_text_that_is_not_utf8_json_or_whole_is_refused_with_its_own_code() -> N
     assert refused('{"\\udc00":1}')[:2] == ("invalid_text", "#1")
     assert refused('["ok","\\ud800"]')[:2] == ("invalid_text", "[1]")
     assert refused('"\\ud800"')[:2] == ("invalid_text", "body")
+    for lone in ("\\ud800", "\\udbff", "\\udc00", "\\udfff"):  # each end of both halves
+        assert refused(f'["{lone}"]')[:2] == ("invalid_text", "[0]"), lone
+    assert parse('["\\ud7ff\\ue000\\ud83d\\ude00"]') == ["\ud7ff\ue000\U0001f600"]
 
 
 def test_paths_name_code_like_keys_and_number_the_others() -> None:
@@ -103,3 +106,11 @@ def test_each_refusal_reads_as_its_own_message(
     problem = JsonProblem(code, "facts.x", **params)
     assert english in problem.render("en"), problem.render("en")
     assert len({problem.render(loc) for loc in ("fi", "sv", "en")}) == 3
+
+
+def test_the_first_refusal_in_document_order_is_the_one_named() -> None:
+    assert refused('{"a":"\\ud800","\\udc00":1}')[:2] == ("invalid_text", "a")
+    assert refused('{"a":1,"\\udc00":"\\ud800"}')[:2] == ("invalid_text", "#2")
+    assert refused('{"a":{"b":1,"b":2},"c":3}')[:2] == ("duplicate_key", "a.#2")
+    assert refused('{"a":{"b":1,"b":2},"a":3}')[:2] == ("duplicate_key", "#2")  # last "a" kept
+    assert refused('[[1],["\\ud800"]]')[:2] == ("invalid_text", "[1][0]")

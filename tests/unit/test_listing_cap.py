@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chisquare
 
+from tests.helpers import examples
 from triage.catalog.listing import (
     Listed,
     SeededStream,
@@ -84,7 +85,7 @@ def test_a_hot_cell_lists_the_limit_and_counts_the_rest() -> None:
     assert len(everyone.providers) == 4605 and everyone.more == 0
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(
     n=st.integers(1, 30),
     seed=st.integers(0, 2**31 - 1),

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import examples
 from triage.domain.case import parse_case
 from triage.errors import InvalidCaseError
 from triage.identity import IDENTITY_CODE, _holds_identity_code, find_identity_code
@@ -177,7 +178,7 @@ _JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(_JSONISH)
 def test_the_one_search_over_all_texts_finds_what_a_search_of_each_finds(value: Any) -> None:
     """The scan joins every key and string with newlines and searches once: the same

@@ -40,7 +40,8 @@ def check_window(text: str, now: datetime, field: str = "contact_time") -> None:
     and 24 hours behind (the CLI, scenarios and replay accept any valid time)."""
     moment = parse_contact_time(text, field)
     if not now - BEHIND <= moment <= now + AHEAD:
-        raise InvalidCaseError(field, "contact_time_window", ahead=5, behind=24)
+        ahead, behind = AHEAD // timedelta(minutes=1), BEHIND // timedelta(hours=1)
+        raise InvalidCaseError(field, "contact_time_window", ahead=ahead, behind=behind)
 
 
 @functools.lru_cache(maxsize=8)
