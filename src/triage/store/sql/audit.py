@@ -23,7 +23,7 @@ from triage.domain.decision import Decision
 from triage.store.ports import Feedback, StoredContact, StoredDecision, Verdict
 from triage.store.sql.auditrows import Record, insert_sql, make_record, rows
 from triage.store.sql.db import check_file, storage_errors
-from triage.store.sql.groupcommit import Entry, GroupWriter
+from triage.store.sql.groupcommit import AuditWriter, Entry, GroupWriter
 from triage.store.sql.tables import ContactRow, DecisionRow, FeedbackRow, ListingRow
 from triage.store.sql.writerproc import ProcessWriter
 
@@ -58,7 +58,7 @@ class SqlAuditLog:
         # SQLite has one writer; queueing writers here is cheaper than its busy-wait sleeps.
         lock = threading.Lock() if self._sqlite else nullcontext()
         self._write_lock: AbstractContextManager[Any] = lock
-        self._writer: GroupWriter | ProcessWriter
+        self._writer: AuditWriter
         if writer == "process" and engine.url.database not in (None, "", ":memory:"):
             self._writer = ProcessWriter(engine.url.render_as_string(hide_password=False))
         else:

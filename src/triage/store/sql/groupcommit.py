@@ -21,13 +21,41 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from triage.errors import StorageError
 
 GROUP_MAX = 256  # entries written in one transaction at most
 NOT_CONFIRMED = "the audit log did not confirm the write in time"
 TOO_LATE = "the audit log was too busy to write in time"
+CLOSED = "the audit writer is not taking entries"
+
+T = TypeVar("T")
+
+
+def next_group(
+    waiting: list[T], commit_by: Callable[[T], float]
+) -> tuple[list[T], list[T], list[T]]:
+    """The one group-commit step, for both writers: from what is `waiting` (oldest first),
+    the next group of at most GROUP_MAX, split into `late` (its commit_by has passed: refused
+    unwritten) and `kept` (written in one transaction); and the `rest`, for the next group."""
+    group, rest = waiting[:GROUP_MAX], waiting[GROUP_MAX:]
+    now = time.monotonic()
+    late = [e for e in group if commit_by(e) <= now]
+    kept = [e for e in group if commit_by(e) > now] if late else group
+    return late, kept, rest
+
+
+class AuditWriter(Protocol):
+    """What the audit log asks of a writer: the thread one (`GroupWriter`) and the process
+    one (`writerproc.ProcessWriter`) alike. `submit` never raises: an entry it cannot take
+    is settled with a StorageError at once (so after `close` too)."""
+
+    def submit(self, entry: Entry) -> Entry: ...
+
+    def attach(self, loop: asyncio.AbstractEventLoop | None) -> None: ...
+
+    def close(self, timeout: float = 30) -> None: ...
 
 
 # Guards the hand-over between an entry's writer and its waiter (held for microseconds):
@@ -124,14 +152,21 @@ class GroupWriter:
     def submit(self, entry: Entry) -> Entry:
         with self._wake:
             if self._closing:
-                raise StorageError("the audit log is closed")
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                self._thread.start()
-            self._waiting.append(entry)
-            if self._asleep:  # a busy writer takes the entry with its next group anyway
-                self._wake.notify()
+                refused = True
+            else:
+                refused = False
+                self._start_thread()
+                self._waiting.append(entry)
+                if self._asleep:  # a busy writer takes the entry with its next group anyway
+                    self._wake.notify()
+        if refused:
+            settle([entry], StorageError(CLOSED))
         return entry
+
+    def _start_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
 
     def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
         """Nothing to do: this writer wakes each waiting loop itself (see `settle`)."""
@@ -146,6 +181,7 @@ class GroupWriter:
             thread.join(timeout)
 
     def _take(self) -> list[Entry]:
+        """Everything waiting, once there is something (empty: closed and all written)."""
         with self._wake:
             while not self._waiting:
                 if self._closing:
@@ -153,14 +189,14 @@ class GroupWriter:
                 self._asleep = True
                 self._wake.wait()
                 self._asleep = False
-            n = min(len(self._waiting), GROUP_MAX)
-            return [self._waiting.popleft() for _ in range(n)]
+            taken = list(self._waiting)
+            self._waiting.clear()
+            return taken
 
     def _run(self) -> None:
-        while group := self._take():
-            now = time.monotonic()
-            late = [e for e in group if e.commit_by <= now]
-            group = [e for e in group if e.commit_by > now]
+        waiting: list[Entry] = []
+        while waiting or (waiting := self._take()):
+            late, group, waiting = next_group(waiting, _commit_by)
             if late:
                 settle(late, StorageError(TOO_LATE))
             if not group:
@@ -174,6 +210,10 @@ class GroupWriter:
                 settle(group, exc)
             else:
                 settle(group, None)
+
+
+def _commit_by(entry: Entry) -> float:
+    return entry.commit_by
 
 
 def settle(entries: list[Entry], error: Exception | None) -> None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import select
 import signal
-import time
 from typing import Any
 
 from triage.errors import StorageError
 from triage.store.sql.audit import SqlAuditLog
 from triage.store.sql.auditrows import Record
 from triage.store.sql.db import make_engine
-from triage.store.sql.groupcommit import GROUP_MAX, TOO_LATE
+from triage.store.sql.groupcommit import TOO_LATE, next_group
 from triage.store.sql.writerproc import READY, frame, frames
 
 
@@ -40,22 +39,23 @@ def main() -> None:
     while open_ or waiting:
         if open_:  # what came while the last group was written; asleep until one comes
             open_ = _fill(buffer, waiting, 0 if waiting else None)
-        group, waiting = waiting[:GROUP_MAX], waiting[GROUP_MAX:]
-        now = time.monotonic()
-        late = [n for n, commit_by, _ in group if commit_by <= now]
+        late, kept, waiting = next_group(waiting, _commit_by)
         if late:
-            _write_all(out, frame((-1, late, TOO_LATE)))
-        kept = [(n, r) for n, commit_by, r in group if commit_by > now]
+            _write_all(out, frame((-1, [n for n, _, _ in late], TOO_LATE)))
         if not kept:
             continue
         groups += 1
-        numbers = [n for n, _ in kept]
+        numbers = [n for n, _, _ in kept]
         try:
-            audit.write([Record(*r) for _, r in kept])
+            audit.write([Record(*r) for _, _, r in kept])
         except Exception as exc:  # every entry of the group learns of it
             _write_all(out, frame((groups, numbers, _said(exc))))
         else:
             _write_all(out, frame((groups, numbers, None)))
+
+
+def _commit_by(entry: tuple[int, float, Any]) -> float:
+    return entry[1]
 
 
 def _fill(buffer: bytearray, waiting: list[Any], timeout: float | None) -> bool:

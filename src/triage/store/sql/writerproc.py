@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from triage.errors import StorageError
-from triage.store.sql.groupcommit import Entry, settle
+from triage.store.sql.groupcommit import CLOSED, Entry, settle
 
 log = logging.getLogger("triage.store")
 HEADER = struct.Struct(">I")
@@ -140,7 +140,7 @@ class ProcessWriter:
                 else:
                     self._send(data)
         if refused:
-            settle([entry], StorageError("the audit writer is not taking entries"))
+            settle([entry], StorageError(CLOSED))
         return entry
 
     def close(self, timeout: float = 30) -> None:
@@ -159,6 +159,9 @@ class ProcessWriter:
             thread.join(timeout)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout)
+        if thread is None or not thread.is_alive():  # nothing reads the answers any more
+            with contextlib.suppress(OSError):
+                self._proc.stdout.close()  # type: ignore[union-attr]
         with self._lock:
             left = [entry for entry, _ in self._pending.values()]
             self._pending.clear()
