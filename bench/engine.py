@@ -45,7 +45,7 @@ from bench.zen_peer import context, zen_engine  # noqa: E402
 from tests.reference import reference_decide  # noqa: E402
 from tests.strategies import random_case  # noqa: E402
 from triage.domain.case import case_values, parse_case  # noqa: E402
-from triage.domain.triage import Triage  # noqa: E402
+from triage.domain.decider import Triage  # noqa: E402
 
 
 def run(fn: Callable[[Any], object], items: list[Any], latencies: list[int]) -> float:
@@ -71,7 +71,7 @@ from pathlib import Path
 root = Path(sys.argv[1])
 from tests.strategies import random_case
 from triage.domain.case import parse_case
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 triage = Triage.from_directory(root / "rules")
 rng = random.Random(2026)
 raws = [random_case(rng, triage.rules) for _ in range(int(sys.argv[2]))]

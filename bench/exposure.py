@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from triage.catalog.exposure import ExposureReport, exposure_report, positions  # noqa: E402
 from triage.catalog.model import load_catalog_file  # noqa: E402
+from triage.domain.decider import Triage  # noqa: E402
 from triage.domain.decision import Decision  # noqa: E402
-from triage.domain.triage import Triage  # noqa: E402
 from triage.store.sql.audit import SqlAuditLog  # noqa: E402
 from triage.store.sql.db import make_engine  # noqa: E402
 

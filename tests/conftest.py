@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from triage.catalog.model import Catalog, load_catalog_file
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.checked import load_checked_rules
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet

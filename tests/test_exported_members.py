@@ -15,7 +15,7 @@ PUBLIC = {
     "RuleFileError": "triage.errors",
     "RuleSet": "triage.rules.model",
     "ScenarioError": "triage.errors",
-    "Triage": "triage.domain.triage",
+    "Triage": "triage.domain.decider",
     "TriageError": "triage.errors",
     "load_checked_rules": "triage.engine.analysis",
     "load_rules": "triage.rules.loader",

@@ -12,7 +12,7 @@ from triage.authoring.scenarios import (
     run_scenario,
     run_scenarios,
 )
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.rules.model import RuleSet
 
 SCENARIOS = load_scenarios([SCENARIOS_DIR])

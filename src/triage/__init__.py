@@ -10,8 +10,8 @@
 __version__ = "0.1.0"
 
 from triage.domain.case import Case, parse_case
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.engine.checked import load_checked_rules
 from triage.errors import (
     EngineError,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from triage.catalog.model import load_catalog_file
 from triage.config import Settings
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.rules.loader import read_rule_files
 from triage.service.usecases import Service
 from triage.store.sql.audit import SqlAuditLog, Writer
@@ -65,7 +65,7 @@ def publish_defaults(service: Service, settings: Settings, *, catalog: bool = Tr
     service.refresh()
 
 
-def create_app() -> object:
+def app_from_settings() -> object:
     """The uvicorn factory: the HTTP app on the configured service."""
     from triage.http import logpolicy
     from triage.http.app import create_app as app_for
@@ -85,7 +85,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     build_service()
     uvicorn.run(
-        "triage.bootstrap:create_app",
+        "triage.bootstrap:app_from_settings",
         factory=True,
         host=host,
         port=port,

@@ -20,8 +20,8 @@ from tests.faults.test_database_faults import Load, check_after_kill, stored_ids
 from tests.helpers import DENTAL_FACTS
 from tests.http.server import make_key, processes, serve
 from triage.domain.case import Case
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import audit as audit_module
 from triage.store.sql.audit import SqlAuditLog
@@ -68,7 +68,7 @@ def test_a_failing_commit_fails_exactly_its_own_group(
     with audit._write_lock:  # the writer holds group 1 until the queue has filled
         a = audit.submit([first], None, None)
         deadline = time.monotonic() + 10
-        while audit._writer._groups < 1 and time.monotonic() < deadline:
+        while audit._writer.groups < 1 and time.monotonic() < deadline:
             time.sleep(0.01)
         group = [audit.submit([pair], None, None) for pair in middle]
         group[6].record = broken(group[6].record)  # the group's insert fails midway
@@ -115,7 +115,7 @@ def test_concurrent_requests_share_commits_and_all_are_stored(
         t.join(timeout=60)
     assert audit.count() == 800
     assert all(audit.get(d.decision_id) is not None for d, _ in pairs)
-    assert audit._writer._groups < 800
+    assert audit._writer.groups < 800
 
 
 def test_a_group_larger_than_one_insert_is_written_whole(

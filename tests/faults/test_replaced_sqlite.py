@@ -19,7 +19,7 @@ import pytest
 
 from tests.faults.test_group_commit import _decisions
 from tests.http.server import SAMPLE_CASES, make_key, serve
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import StorageError
 from triage.store.sql.audit import SqlAuditLog
 from triage.store.sql.db import make_engine

@@ -21,8 +21,8 @@ import pytest
 from tests.faults.test_group_commit import broken, decision_id, running
 from tests.helpers import DENTAL_FACTS
 from triage.domain.case import Case
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.errors import StorageError
 from triage.store.sql import writerproc
 from triage.store.sql.audit import SqlAuditLog

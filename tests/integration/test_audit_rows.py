@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.helpers import DENTAL_FACTS
 from tests.http.server import SAMPLE_CASES
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.store.sql.audit import COMMIT_BY, SqlAuditLog
 from triage.store.sql.db import make_engine
 

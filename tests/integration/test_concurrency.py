@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.reference import reference_decide
 from tests.strategies import cases
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.rules.model import RuleSet
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import edit
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.compiler import CATCH_ALL, compile_need, compile_rules
 from triage.engine.durable import DurableEngine, encode
 from triage.errors import RuleFileError

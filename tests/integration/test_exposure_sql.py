@@ -11,7 +11,7 @@ import pytest
 from tests.helpers import DENTAL_FACTS
 from triage.catalog.exposure import exposure_report
 from triage.catalog.model import Catalog
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.store.sql.audit import SqlAuditLog
 from triage.store.sql.db import make_engine
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, insert, text
 from tests.helpers import DENTAL_FACTS
 from triage.catalog.exposure import exposure_report
 from triage.catalog.model import Catalog
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.store.sql.audit import SqlAuditLog
 from triage.store.sql.db import MIGRATIONS, make_engine
 from triage.store.sql.tables import CatalogVersionRow, DecisionRow

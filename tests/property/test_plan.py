@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from tests.helpers import examples
 from tests.strategies import contacts
 from triage.domain.contact import make_plan
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.rules.model import Locale, RuleSet
 
 PLAN = settings(

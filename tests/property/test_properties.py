@@ -16,7 +16,7 @@ from tests.helpers import examples
 from tests.reference import reference_decide
 from tests.strategies import cases, fact_values
 from triage.domain.case import case_values, parse_case
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.checked import load_checked_rules
 from triage.engine.policy import PythonEvaluator
 from triage.rules.model import RuleSet

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale
 

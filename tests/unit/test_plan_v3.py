@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from triage.domain.contact import ContactAnswer
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 
 NO = {"symptoms_worsening": False, "critical_medicine_running_out": False}
 

@@ -10,7 +10,7 @@ from tests.helpers import DENTAL_FACTS, list_for
 from triage.catalog.listing import SeededStream, fisher_yates
 from triage.catalog.model import Catalog, Provider, build_catalog
 from triage.domain.case import Client
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import InvalidCaseError
 from triage.rules.model import RuleSet
 

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import RULES_DIR
 from tests.helpers import DENTAL_FACTS
 from triage.catalog.model import Catalog
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.policy import PythonEvaluator
 from triage.errors import NotFoundError, RuleFileError, StorageError
 from triage.rules.loader import read_rule_files

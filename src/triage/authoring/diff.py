@@ -24,7 +24,7 @@ from typing import Any
 
 from triage.catalog.municipalities import municipality_codes
 from triage.domain.case import Case
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.analysis import ABSENT, NOT_KNOWN, Candidate, candidates, representative_values
 from triage.engine.policy import Outcome as EngineOutcome
 from triage.errors import InvalidCaseError

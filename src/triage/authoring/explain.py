@@ -12,8 +12,8 @@ from typing import Any
 
 from triage.domain.case import Case, case_values, not_known_facts, parse_case
 from triage.domain.contact import ContactAnswer, Plan, contact_cases
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.engine.logic import Trace, trace
 from triage.messages import Locale, in_locale
 from triage.rules.model import (

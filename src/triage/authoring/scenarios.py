@@ -38,7 +38,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from triage import jsonsafe
 from triage.domain.case import parse_case
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import InvalidCaseError, ScenarioError
 from triage.safefiles import UnsafeFile, read_bytes, read_text
 from triage.strict import first_problem

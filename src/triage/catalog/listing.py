@@ -17,8 +17,8 @@ from typing import Literal, NamedTuple
 from triage.catalog.model import Catalog, Provider
 from triage.rules.model import ListingKind
 
-Reason = Literal["chosen_by_client", "language_match", "eligible"]
-REASONS: tuple[Reason, Reason] = ("language_match", "eligible")
+ListingReason = Literal["chosen_by_client", "language_match", "eligible"]
+REASONS: tuple[ListingReason, ListingReason] = ("language_match", "eligible")
 _TWO64 = 1 << 64
 
 
@@ -90,7 +90,7 @@ class Seeker:
 
 class Listed(NamedTuple):
     provider: Provider
-    reason: Reason
+    reason: ListingReason
     accessibility_unknown: bool
 
 
@@ -103,7 +103,7 @@ class Listing:
     more: int = 0  # eligible providers beyond the limit, not listed
 
 
-def _listed(p: Provider, reason: Reason, accessible: bool) -> Listed:
+def _listed(p: Provider, reason: ListingReason, accessible: bool) -> Listed:
     """`accessible`: the client needs accessible premises (unknown ones are flagged)."""
     return Listed(p, reason, accessible and p.accessible is None)
 

@@ -41,7 +41,7 @@ class Name(Strict):
         return value or self.fi
 
 
-class Contact(Strict):
+class ProviderContact(Strict):
     phone: StrictStr | None = None
     booking_url: StrictStr | None = None
     address: StrictStr | None = None
@@ -58,7 +58,7 @@ class Provider(Strict):
     languages: list[StrictStr] | None = None
     accessible: StrictBool | None = None
     accepting_new_clients: StrictBool = True
-    contact: Contact | None = None
+    contact: ProviderContact | None = None
     opening_hours: StrictStr | None = None
 
 

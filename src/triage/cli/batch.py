@@ -11,7 +11,7 @@ from typing import Any
 
 from triage.cli.common import BadJson, bad_line
 from triage.domain.case import Case
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale
 

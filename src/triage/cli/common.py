@@ -12,7 +12,7 @@ import click
 from triage import jsonsafe
 from triage.catalog.model import load_catalog_file
 from triage.config import Settings
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import CatalogError, InvalidCaseError, StorageError, TriageError
 from triage.jsonsafe import JsonProblem
 from triage.rules.model import LOCALES

@@ -25,7 +25,7 @@ from triage.cli.common import (
 )
 from triage.domain.case import Case
 from triage.domain.contact import ContactAnswer
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.errors import InvalidCaseError
 from triage.rules.model import Locale
 

@@ -152,7 +152,7 @@ class PendingNeed(_Out):
     missing_facts: list[MissingFact]
 
 
-Reason = Literal[
+CoordinatorReason = Literal[
     "three_or_more_services", "social_and_health", "has_case_manager", "many_services_both_sectors"
 ]
 ConsentStatus = Literal["not_asked", "refused"]
@@ -164,7 +164,7 @@ class Coordinator(_Out):
 
     service: str
     urgency: str
-    reason: Reason
+    reason: CoordinatorReason
     step: int | None = None
 
 
@@ -291,7 +291,7 @@ def _coordinator(steps: Sequence[PlanStep], sectors: Mapping[str, Sector]) -> Co
     services = {s.service for s in steps}
     in_sectors = {sectors.get(s) for s in services}
     if len(services) >= 3:
-        reason: Reason = "three_or_more_services"
+        reason: CoordinatorReason = "three_or_more_services"
     elif {"social", "health"} <= in_sectors:
         reason = "social_and_health"
     else:

@@ -13,8 +13,8 @@ from triage.catalog.municipalities import CENTRAL_FINLAND, MUNICIPALITY_YEAR, mu
 from triage.catalog.network import NetworkReport
 from triage.catalog.network import network as build_network
 from triage.domain.contact import ContactAnswer, contact_cases
+from triage.domain.decider import Triage
 from triage.domain.decision import Decision
-from triage.domain.triage import Triage
 from triage.errors import InvalidCaseError, NotFoundError
 from triage.service.usecases import Service
 

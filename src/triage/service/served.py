@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from triage.catalog.model import EMPTY_CATALOG, Catalog
-from triage.domain.triage import Triage
+from triage.domain.decider import Triage
 from triage.engine.checked import check_rule_files
 from triage.errors import NotFoundError, TriageError
 from triage.rules.model import RuleSet

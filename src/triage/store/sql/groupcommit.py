@@ -57,6 +57,11 @@ class AuditWriter(Protocol):
 
     def close(self, timeout: float = 30) -> None: ...
 
+    @property
+    def groups(self) -> int:
+        """How many groups were written so far (for tests and logs)."""
+        ...
+
 
 # Guards the hand-over between an entry's writer and its waiter (held for microseconds):
 # one lock for all entries costs less than an Event for each.
@@ -167,6 +172,10 @@ class GroupWriter:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
             self._thread.start()
+
+    @property
+    def groups(self) -> int:
+        return self._groups
 
     def attach(self, loop: asyncio.AbstractEventLoop | None) -> None:
         """Nothing to do: this writer wakes each waiting loop itself (see `settle`)."""

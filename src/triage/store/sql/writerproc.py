@@ -102,6 +102,10 @@ class ProcessWriter:
         self._proc = proc
 
     @property
+    def groups(self) -> int:
+        return self._groups
+
+    @property
     def pid(self) -> int:
         return self._proc.pid
 
