@@ -140,7 +140,7 @@ def test_an_unknown_rule_waits_on_what_the_walk_finds(
 ) -> None:
     """`waits_on` reads a flat rule's unknown facts off its compared facts, without the
     walk: for every unknown rule it gives what `unknown_facts` gives."""
-    rule = Rule("r", 1, Text("r"), c, "s", "routine")
+    rule = Rule("r", 1, Text(fi="r"), c, "s", "routine")
     assume(evaluate(c, known) is Truth.UNKNOWN)
     assert waits_on(rule, known) == facts_keeping_unknown(c, known)
     assert set(unknown_facts(c, known)) <= rule.compared - known.keys()

@@ -23,22 +23,13 @@ from triage import jsonsafe
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import CatalogError, did_you_mean
 from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
+from triage.localized import Text
 from triage.safefiles import UnsafeFile, read_bytes
 from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 Ownership = Literal["public", "private", "third_sector"]
 PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
-
-
-class Name(Strict):
-    fi: StrictStr = Field(min_length=1)
-    sv: StrictStr | None = None
-    en: StrictStr | None = None
-
-    def get(self, locale: str) -> str:
-        value: str | None = getattr(self, locale, None)
-        return value or self.fi
 
 
 class ProviderContact(Strict):
@@ -51,7 +42,7 @@ class Provider(Strict):
     """One provider. Optional fields left out mean *unknown*, never *no*."""
 
     id: StrictStr = Field(pattern=PROVIDER_ID)
-    name: Name
+    name: Text
     ownership: Ownership
     municipalities: list[StrictStr] = Field(min_length=1)
     services: list[StrictStr] = Field(min_length=1)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeAlias
 
+from triage.localized import Text as Text  # re-exported: the one home is localized
 from triage.messages import LOCALES as LOCALES  # re-exported: the one home is messages
 from triage.messages import Locale as Locale
 from triage.rules.timing import Calendar, Deadline
@@ -21,19 +22,6 @@ Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in"]
 ListingKind = Literal["open", "continuity", "none"]
 Sector = Literal["health", "social", "other"]
 ORDER_OPS: frozenset[str] = frozenset({"lt", "le", "gt", "ge"})
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in Finnish, with Swedish and English where given (falls back to Finnish)."""
-
-    fi: str
-    sv: str | None = None
-    en: str | None = None
-
-    def get(self, locale: Locale) -> str:
-        value: str | None = getattr(self, locale)
-        return value if value is not None else self.fi
 
 
 @dataclass(frozen=True)

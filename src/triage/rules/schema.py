@@ -24,8 +24,9 @@ MAX_FACTS = 64  # facts in one need file
 # --- file schema (pydantic) -----------------------------------------------------------
 
 
-class TextIn(Strict):
-    fi: StrictStr = Field(min_length=1)
+class TextIn(Text):
+    """A text in a rule file: a translation given must not be empty (C6 counts it)."""
+
     sv: StrictStr | None = Field(default=None, min_length=1)
     en: StrictStr | None = Field(default=None, min_length=1)
 
