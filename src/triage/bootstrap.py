@@ -44,6 +44,7 @@ def build_service(
         make_triage=lambda rules, catalog: Triage.from_rules(
             rules, catalog, settings.max_providers
         ),
+        release=engine.dispose,
     )
     if defaults:
         publish_defaults(service, settings, catalog=sample_catalog)

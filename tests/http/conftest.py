@@ -34,8 +34,10 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def service(settings: Settings) -> Service:
-    return build_service(settings)
+def service(settings: Settings) -> Iterator[Service]:
+    service = build_service(settings)
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -121,7 +121,10 @@ def test_contacts_with_six_needs_under_load(backend: str, tmp_path: Path) -> Non
     assert len(rows) == len(expected) and {(r[0], r[1]) for r in rows} == expected
     assert contacts == CONTACTS
     service = build_service(Settings(database_url=url, rules_dir=rules), defaults=False)
-    for answer in answers:
-        result = replay_contact(service, str(answer["contact_id"]))
-        assert result.identical, result.differences
-        assert result.recomputed.model_dump(mode="json") == answer
+    try:
+        for answer in answers:
+            result = replay_contact(service, str(answer["contact_id"]))
+            assert result.identical, result.differences
+            assert result.recomputed.model_dump(mode="json") == answer
+    finally:
+        service.close()  # its connections, closed rather than left to the collector

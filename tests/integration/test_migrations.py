@@ -137,4 +137,4 @@ def test_0008_full_versions_and_old_16_digit_ids_still_resolve(
         assert service.triage_for(short_rules, short_catalog).rules.version == short_rules
         assert replay(service, made.decision_id).identical  # still its own 16-digit rules
     finally:
-        service.audit.close()
+        service.close()

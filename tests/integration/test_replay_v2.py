@@ -177,4 +177,4 @@ def test_v2_decisions_made_by_the_landed_code_replay_identically(
         head_knock = service.audit.get(stored["decisions"][2])
         assert head_knock is not None and head_knock.decision.winning_rule == "fc-self-care"
     finally:
-        service.audit.close()
+        service.close()

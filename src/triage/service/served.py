@@ -40,7 +40,9 @@ class Served:
         fleet: Fleet,
         health: Health,
         make_triage: Callable[[RuleSet, Catalog], Triage] = Triage.from_rules,
+        release: Callable[[], None] = lambda: None,
     ) -> None:
+        self._release = release  # what the adapters hold (a database's connections)
         self.audit, self.rules, self.catalogs = audit, rules, catalogs
         self.versions, self.keys, self.fleet, self.health = versions, keys, fleet, health
         self._make_triage = make_triage
@@ -48,6 +50,11 @@ class Served:
         self._switch = threading.Lock()
         self.error: str | None = None  # why the last switch to the active versions failed
         self.verified = VerifiedKeys(keys)  # API keys: verify, revoke, forget
+
+    def close(self) -> None:
+        """Write what the audit log holds, then release the adapters' resources."""
+        self.audit.close()
+        self._release()
 
     @property
     def current(self) -> Triage:
