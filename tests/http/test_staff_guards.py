@@ -15,7 +15,7 @@ from tests.http.test_staff_page import FORM, ORIGIN, post, sign_in
 from triage.http.staff.forms import MAX_FIELDS
 from triage.http.staff.guard import form_token
 from triage.service.keys import REFUSED
-from triage.service.staff import signed_in
+from triage.service.signin import signed_in
 from triage.service.usecases import Service
 
 EVIL = "http://evil.example"

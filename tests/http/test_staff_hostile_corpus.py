@@ -23,7 +23,7 @@ from tests.http.test_staff_page import FORM, ORIGIN, sign_in
 from tests.strategies import identity_codes
 from triage.http.staff.guard import form_token
 from triage.identity import IDENTITY_CODE
-from triage.service.staff import signed_in
+from triage.service.signin import signed_in
 from triage.service.usecases import Service
 
 ROUTES = ["/sign-in", "/", "/sign-out", "/feedback"]

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from triage.http.staff.guard import form_token
-from triage.service.staff import signed_in
+from triage.service.signin import signed_in
 from triage.service.usecases import Service
 
 ORIGIN = "http://testserver"  # TestClient's own origin

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from triage import __version__
-from triage.cli import authors, catalogs, operators, staff, workspace
+from triage.cli import authors, cases, catalogs, operators, workspace
 from triage.cli.common import TriageGroup
 
 
@@ -16,7 +16,7 @@ def main() -> None:
 
 
 for command in (
-    *staff.COMMANDS,
+    *cases.COMMANDS,
     *authors.COMMANDS,
     *operators.COMMANDS,
     *catalogs.COMMANDS,

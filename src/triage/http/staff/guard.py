@@ -23,7 +23,7 @@ from triage.http.locale import preferred
 from triage.http.staff.forms import MAX_FIELDS, Submitted
 from triage.http.staff.texts import text
 from triage.messages import LOCALES, Locale, choose_locale
-from triage.service.staff import signed_in
+from triage.service.signin import signed_in
 from triage.service.usecases import Service
 from triage.store.ports import KeyInfo
 

@@ -45,7 +45,7 @@ from triage.http.staff.texts import text
 from triage.http.staff.when import deadline_words, do_now
 from triage.messages import Locale
 from triage.rules.model import Fact
-from triage.service.staff import sign_in, sign_out
+from triage.service.signin import sign_in, sign_out
 from triage.service.usecases import Service
 from triage.store.ports import KeyInfo
 

@@ -1,4 +1,4 @@
-"""Commands for staff and integrators: decide, explain, replay."""
+"""Commands for staff and integrators on cases and contacts: decide, plan, explain, replay."""
 
 from __future__ import annotations
 
