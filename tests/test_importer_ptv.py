@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tests.conftest import ROOT
 from triage.catalog.crosswalk import load_crosswalk
 from triage.catalog.importers import import_ptv
-from triage.catalog.importers.common import ImportShapeError
+from triage.catalog.importers.drafts import ImportShapeError
 from triage.catalog.model import build_catalog
 from triage.cli import main
 from triage.rules.model import RuleSet

@@ -7,7 +7,7 @@ import json
 
 from tests.conftest import ROOT
 from triage.catalog.importers import import_fhir, import_hsds
-from triage.catalog.importers.common import osm_hours
+from triage.catalog.importers.drafts import osm_hours
 from triage.catalog.model import build_catalog
 from triage.domain.decider import Triage
 from triage.rules.model import RuleSet

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from tests.conftest import ROOT
 from triage.catalog.importers import import_fhir, import_hsds
-from triage.catalog.importers.common import ImportShapeError, municipality_code
+from triage.catalog.importers.drafts import ImportShapeError, municipality_code
 from triage.catalog.model import build_catalog
 from triage.cli import main
 from triage.rules.model import RuleSet

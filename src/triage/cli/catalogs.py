@@ -12,7 +12,7 @@ import click
 
 from triage.catalog.crosswalk import EMPTY, load_crosswalk
 from triage.catalog.importers import import_fhir, import_hsds, import_ptv
-from triage.catalog.importers.common import ImportResult, ImportShapeError, Published
+from triage.catalog.importers.drafts import ImportResult, ImportShapeError, Published
 from triage.catalog.model import build_catalog, load_catalog_file
 from triage.cli.common import rules_option, settings
 from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from triage.catalog.crosswalk import EMPTY, Crosswalk
-from triage.catalog.importers.common import (
+from triage.catalog.importers.drafts import (
     _FHIR_DAYS,
     _FHIR_ORG_TYPES,
     FHIR_ORG_TYPE,

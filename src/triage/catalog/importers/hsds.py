@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from triage.catalog.crosswalk import EMPTY, Crosswalk
-from triage.catalog.importers.common import (
+from triage.catalog.importers.drafts import (
     _OWNERSHIP_WORDS,
     _RRULE_DAYS,
     Draft,

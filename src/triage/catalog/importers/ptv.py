@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from triage.catalog.crosswalk import EMPTY, Crosswalk, Ownership
-from triage.catalog.importers.common import (
+from triage.catalog.importers.drafts import (
     Draft,
     ImportResult,
     ImportShapeError,
