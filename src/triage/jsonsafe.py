@@ -84,20 +84,18 @@ def _problem(value: Any, path: str, depth: int, max_depth: int) -> JsonProblem |
         return JsonProblem("too_deep", path, max=max_depth)
     if isinstance(value, str):
         return JsonProblem("invalid_text", path or "body") if _has_surrogate(value) else None
-    found: JsonProblem | None = None
     if isinstance(value, dict):
         for position, (key, item) in enumerate(value.items(), start=1):
             if _has_surrogate(key):
                 return JsonProblem("invalid_text", join(path, f"#{position}"))
-            found = _problem(item, join(path, key_name(key, position)), depth + 1, max_depth)
-            if found is not None:
+            where = join(path, key_name(key, position))
+            if (found := _problem(item, where, depth + 1, max_depth)) is not None:
                 return found
         if isinstance(value, _Object) and value.duplicate is not None:
             return JsonProblem("duplicate_key", join(path, f"#{value.duplicate}"))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = _problem(item, join(path, index), depth + 1, max_depth)
-            if found is not None:
+            if (found := _problem(item, join(path, index), depth + 1, max_depth)) is not None:
                 return found
     return None
 

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import examples
-from triage.engine.logic import Truth, evaluate, trace, unknown_facts
+from triage.engine.logic import Trace, Truth, evaluate, trace, unknown_facts
 from triage.engine.policy import waits_on
 from triage.rules.model import (
     All,
@@ -114,6 +114,28 @@ def test_evaluation_and_unknown_facts_follow_kleene_logic(
     assert evaluate(c, known) is AS_TRUTH[kleene(c, known)]
     assert trace(c, known).truth is AS_TRUTH[kleene(c, known)]
     assert unknown_facts(c, known) == facts_keeping_unknown(c, known)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(conditions, values)
+def test_every_step_of_a_trace_names_its_condition_and_the_value_seen(
+    c: Condition, known: dict[str, Value]
+) -> None:
+    """What `triage explain` shows: each step is the condition it evaluated, with the value
+    it read (a fact's, or the count of red flags, 0 when none was given)."""
+
+    def check(t: Trace, condition: Condition) -> None:
+        assert t.condition is condition
+        if isinstance(condition, Compare | Known | Missing):
+            assert t.value == known.get(condition.fact)
+        if isinstance(condition, RedFlagAny):
+            assert t.value == known.get("red_flag_count", 0)
+        inner = [condition.item] if isinstance(condition, Not) else getattr(condition, "items", ())
+        assert len(t.parts) == len(inner)
+        for part, item in zip(t.parts, inner, strict=True):
+            check(part, item)
+
+    check(trace(c, known), c)
 
 
 def test_the_oracle_itself_on_worked_conditions() -> None:

@@ -167,7 +167,9 @@ def test_coordinator_cases_of_policy_v2(rules: RuleSet) -> None:
         )
 
     def plan(*steps: tuple[str, str, str]) -> Any:
-        return make_plan([decision(*s) for s in steps], list(rules.urgencies), rules.sectors)
+        return make_plan(
+            [decision(*s) for s in steps], list(rules.urgencies), rules.sectors, locale="fi"
+        )
 
     two_health = plan(
         ("dental", "dental_booking", "routine"),

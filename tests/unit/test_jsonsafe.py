@@ -63,6 +63,7 @@ def test_text_that_is_not_utf8_json_or_whole_is_refused_with_its_own_code() -> N
     assert (code, field, params) == ("invalid_json", "body", {"line": 2, "column": 4})
     assert refused('{"a":"\\ud800"}')[:2] == ("invalid_text", "a")
     assert refused('{"\\udc00":1}')[:2] == ("invalid_text", "#1")
+    assert refused('{"a":{"b":1,"\\udc00":1}}')[:2] == ("invalid_text", "a.#2")
     assert refused('["ok","\\ud800"]')[:2] == ("invalid_text", "[1]")
     assert refused('"\\ud800"')[:2] == ("invalid_text", "body")
     for lone in ("\\ud800", "\\udbff", "\\udc00", "\\udfff"):  # each end of both halves

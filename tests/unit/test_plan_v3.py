@@ -213,3 +213,34 @@ def test_a_contact_without_a_red_flag_still_needs_the_age(python_triage: Triage)
     with pytest.raises(InvalidCaseError) as refused:
         python_triage.validate_contact(raw)
     assert refused.value.field == "client.age"
+
+
+def test_each_step_carries_where_to_go_its_deadline_and_whether_it_was_assumed(
+    python_triage: Triage,
+) -> None:
+    """Policy 3: a step names the service the client is sent to now (route_to), its
+    deadline, and whether it was decided as a precaution on a "not known" answer (AC2)."""
+    answer = contact(
+        python_triage,
+        {"age": 67},
+        {
+            "need": "anticoagulation",
+            "facts": {
+                "current_drug": "warfarin",
+                "request": "inr_result",
+                "inr": 1.6,
+                "mechanical_valve": "not_known",
+                "bleeding_signs": False,
+                "minor_bleeding": False,
+                "head_injury": False,
+            },
+        },
+        {"need": "chronic_care", "facts": {"request": "prescription_renewal", **NO}},
+    )
+    by_need = {s.need: s for s in answer.plan.steps}
+    assert by_need["anticoagulation"].precautionary is True
+    assert by_need["chronic_care"].precautionary is False
+    for step in answer.plan.steps:
+        assert step.route_to == step.service  # no fallback yet: the decided service itself
+        assert step.deadline is not None and step.deadline.startswith("2026-03-1")
+    assert {s.decision_id for s in answer.plan.steps} == {d.decision_id for d in answer.decisions}

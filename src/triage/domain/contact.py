@@ -228,7 +228,7 @@ def make_plan(
     *,
     policy: int = 2,
     consent: bool | None = None,
-    locale: Locale = "fi",
+    locale: Locale,
     undecided: Sequence[str] = (),
 ) -> Plan:
     """The plan over a contact's decisions, given in the order the needs were given.

@@ -116,8 +116,8 @@ def unknown_facts(c: Condition, values: Mapping[str, Value]) -> list[str]:
     up: each part's truth and its unknown facts together (it runs for every unknown rule
     of a decision that asks for information or decides as a precaution).
     """
-    truth, found = _unknown(c, values)
-    return list(dict.fromkeys(found)) if truth is Truth.UNKNOWN else []
+    _, found = _unknown(c, values)  # nothing is found under a part that is true or false
+    return list(dict.fromkeys(found))
 
 
 def _unknown(c: Condition, values: Mapping[str, Value]) -> tuple[Truth, list[str]]:
