@@ -17,7 +17,7 @@ PUBLIC = {
     "ScenarioError": "triage.errors",
     "Triage": "triage.domain.decider",
     "TriageError": "triage.errors",
-    "load_checked_rules": "triage.engine.analysis",
+    "load_checked_rules": "triage.engine.checked",
     "load_rules": "triage.rules.loader",
     "parse_case": "triage.domain.case",
 }
