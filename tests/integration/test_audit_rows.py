@@ -60,6 +60,7 @@ def test_stored_columns_say_what_the_decision_json_says(
             sa.text("SELECT decision_id, rank, provider_id, ownership FROM listing")
         ).all()
         (stored_contact,) = conn.execute(sa.text("SELECT * FROM contact")).mappings().all()
+    engine.dispose()  # its connections closed, not left to the collector
     assert len(rows) == len(CASES) + len(cases)
     statuses = set()
     for row in rows:

@@ -19,7 +19,8 @@ from triage.store.sql.db import make_engine
 def test_sql_exposure_equals_the_python_report(
     database_url: str, full_triage: Triage, sample_catalog: Catalog
 ) -> None:
-    audit = SqlAuditLog(make_engine(database_url))
+    engine = make_engine(database_url)
+    audit = SqlAuditLog(engine)
     decisions = []
     for seed in range(300):
         service = ["dental", "non_medical", "chronic_care"][seed % 3]
@@ -55,3 +56,5 @@ def test_sql_exposure_equals_the_python_report(
     later = datetime.now(UTC) + timedelta(days=1)
     assert audit.exposure(later, None).decisions == 0
     assert audit.exposure(None, later).as_dict() == got
+    audit.close()
+    engine.dispose()  # its connections closed, not left to the collector

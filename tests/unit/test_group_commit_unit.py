@@ -134,7 +134,7 @@ def test_close_writes_what_waits_then_refuses_without_raising() -> None:
 def test_both_writers_refuse_an_entry_after_close_alike(tmp_path: Path) -> None:
     """The process writer (a real child on SQLite) and the thread writer: the same error."""
     url = f"sqlite:///{tmp_path / 'audit.db'}"
-    make_engine(url)  # the schema, as the server makes it before its writer starts
+    make_engine(url).dispose()  # the schema, as the server makes it before its writer starts
     writers: list[AuditWriter] = [GroupWriter(FakeWrite()), ProcessWriter(url)]
     said = []
     for writer in writers:
