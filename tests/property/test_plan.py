@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from tests.helpers import examples
 from tests.strategies import contacts
-from triage.domain.contact import make_plan
 from triage.domain.decider import Triage
 from triage.domain.decision import Decision
 from triage.rules.model import Locale, RuleSet
@@ -138,72 +137,3 @@ def test_each_decision_equals_the_need_decided_alone(
         assert alone.model_dump(exclude={"decision_id"}) == decision.model_dump(
             exclude={"decision_id"}
         )
-
-
-def test_coordinator_cases_of_policy_v2(rules: RuleSet) -> None:
-    """Hand-made decisions at the v2 rule's edges (a v2 rule set's contacts still replay):
-    2 health services, social and health, 3 services, and an existing case manager."""
-
-    def decision(need: str, service: str, urgency: str) -> Decision:
-        return Decision.model_validate(
-            {
-                "decision_id": f"id-{need}",
-                "status": "decided",
-                "need": need,
-                "service": {"code": service, "name": service},
-                "urgency": urgency,
-                "missing_facts": [],
-                "fired_rules": [],
-                "winning_rule": None,
-                "blocking_rules": [],
-                "providers": [],
-                "provider_note": None,
-                "rules_version": "v",
-                "catalog_version": "c",
-                "seed": 0,
-                "locale": "fi",
-                "explanation": "",
-            }
-        )
-
-    def plan(*steps: tuple[str, str, str]) -> Any:
-        return make_plan(
-            [decision(*s) for s in steps], list(rules.urgencies), rules.sectors, locale="fi"
-        )
-
-    two_health = plan(
-        ("dental", "dental_booking", "routine"),
-        ("physiotherapy", "physio_direct_access", "routine"),
-    )
-    assert two_health.coordinator is None
-    mixed = plan(
-        ("dental", "dental_booking", "routine"), ("non_medical", "social_counselling", "routine")
-    )
-    assert mixed.coordinator is not None and mixed.coordinator.reason == "social_and_health"
-    assert (mixed.coordinator.service, mixed.coordinator.urgency) == (
-        "case_manager_assignment",
-        "within_2_weeks",
-    )
-    three = plan(
-        ("dental", "dental_booking", "routine"),
-        ("physiotherapy", "physio_direct_access", "routine"),
-        ("chronic_care", "lab_test", "routine"),
-    )
-    assert three.coordinator is not None and three.coordinator.reason == "three_or_more_services"
-    own = plan(
-        ("multi_service", "case_manager", "within_3_days"), ("dental", "dental_booking", "routine")
-    )
-    assert own.coordinator is not None
-    assert (own.coordinator.service, own.coordinator.urgency, own.coordinator.reason) == (
-        "case_manager",
-        "within_3_days",
-        "has_case_manager",
-    )
-    alone = plan(("multi_service", "case_manager", "within_3_days"))
-    assert alone.coordinator is None
-    tie = plan(
-        ("dental", "dental_booking", "routine"),
-        ("first_contact", "nurse_assessment", "same_day"),
-        ("physiotherapy", "physio_direct_access", "routine"),
-    )
-    assert [s.need for s in tie.steps] == ["first_contact", "dental", "physiotherapy"]
