@@ -156,10 +156,8 @@ class GroupWriter:
 
     def submit(self, entry: Entry) -> Entry:
         with self._wake:
-            if self._closing:
-                refused = True
-            else:
-                refused = False
+            refused = self._closing
+            if not refused:
                 self._start_thread()
                 self._waiting.append(entry)
                 if self._asleep:  # a busy writer takes the entry with its next group anyway
