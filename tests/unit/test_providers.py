@@ -71,11 +71,16 @@ def test_chosen_provider_first_then_language_then_rest(rules: RuleSet) -> None:
         provider("sv2", languages=["fi", "sv"]),
         provider("nolang"),
     )
+    c = Client(age=40, municipality="179", chosen_provider="p3", languages=["sv"])
     for seed in range(30):
-        order = ids(cat, seed=seed, chosen_provider="p3", languages=["sv"])
+        listed = list_for(cat, service="nurse_assessment", client=c, seed=seed).providers
+        order = [x.provider.id for x in listed]
         assert order[0] == "p3"
         assert set(order[1:3]) == {"sv1", "sv2"}
         assert set(order[3:]) == {"p0", "p1", "p2", "nolang"}
+        assert [x.reason for x in listed] == ["chosen_by_client"] + ["language_match"] * 2 + [
+            "eligible"
+        ] * 4
 
 
 def test_continuity_lists_only_the_chosen_provider(rules: RuleSet) -> None:
@@ -85,7 +90,13 @@ def test_continuity_lists_only_the_chosen_provider(rules: RuleSet) -> None:
         provider("other"),
         provider("no-continuity", services=["nurse_assessment"]),
     )
-    assert ids(cat, "named_professional", chosen_provider="mine") == ["mine"]
+    c = Client(age=40, municipality="179", chosen_provider="mine")
+    (only,) = list_for(cat, service="named_professional", client=c, seed=1).providers
+    assert (only.provider.id, only.reason, only.accessibility_unknown) == (
+        "mine",
+        "chosen_by_client",
+        False,
+    )
     c = Client(age=40, municipality="179")
     listing = list_for(cat, service="named_professional", client=c, seed=1)
     assert listing.providers == () and listing.note == "ask_chosen_provider"

@@ -154,10 +154,7 @@ def list_providers(
         ordered.append(_listed(chosen, "chosen_by_client", accessible))
     room = len(speaking) + len(others) if limit is None else limit - len(ordered)
     for group, reason, skip in zip((speaking, others), REASONS, skips, strict=True):
-        n = len(group) - (skip is not None)
-        if room <= 0 or n == 0:
-            continue
-        if n <= room:
+        if len(group) - (skip is not None) <= room:
             order = fisher_yates(
                 [i for i in group if i != first] if skip is not None else group, stream
             )

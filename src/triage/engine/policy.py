@@ -74,8 +74,8 @@ def outcome(
     need: str,
     values: Mapping[str, Value],
     truths: RuleTruths,
-    not_known: frozenset[str] = frozenset(),
-    screened: bool = True,
+    not_known: frozenset[str],
+    screened: bool,
 ) -> Outcome:
     """The outcome for a case's values (absent and not-known facts left out), the rule
     truths over them, which facts were answered "not_known", and whether red flags were
@@ -110,38 +110,26 @@ def _decide(
             unknown.append(r)
     if not unknown:
         return decided
-    needs: dict[str, list[str]] = {}  # a rule's unknown facts, where already found
-    cautious: set[str] = set()
-    if not_known:  # precautionary: every fact the rule waits on was answered "not_known"
-        for r in unknown:
-            waits = r.compared.difference(values)  # its unknown facts are among these
-            if waits <= not_known:
-                cautious.add(r.id)
-            elif not_known.isdisjoint(waits):
-                continue
-            else:
-                needs[r.id] = waits_on(r, values)
-                if all(f in not_known for f in needs[r.id]):
-                    cautious.add(r.id)
-    top = max((r.priority for r in unknown if r.id in cautious), default=floor)
+    # precautionary: an unknown rule every unknown fact of which was answered "not_known"
+    cautious: dict[str, list[str]] = {}  # such a rule -> those facts
+    for r in unknown:
+        if not_known.isdisjoint(r.compared.difference(values)):
+            continue  # it waits on absent facts only
+        waits = waits_on(r, values)
+        if all(f in not_known for f in waits):
+            cautious[r.id] = waits
+    top = max((r.priority for r in unknown if r.id in cautious), default=None)
     blocking = tuple(
         r for r in unknown if r.id not in cautious and (top is None or r.priority > top)
     )
-    if blocking:
-        missing: dict[str, None] = {}
-        for rule in blocking:
-            facts = needs[rule.id] if rule.id in needs else waits_on(rule, values)
-            for fact in facts:
-                if fact not in not_known:  # asked already: never asked again
-                    missing.setdefault(fact, None)
+    if blocking:  # ask for their absent facts; a "not_known" one is never asked again
+        missing = dict.fromkeys(
+            f for r in blocking for f in waits_on(r, values) if f not in not_known
+        )
         return Outcome("needs_information", None, fired, blocking, tuple(missing))
-    if top is None or (fired and fired[0].priority == top):
-        return decided
+    # a precautionary rule outranks every true one (all unknown rules do): it decides
     at_top = [r for r in unknown if r.id in cautious and r.priority == top]
-    assumed: dict[str, None] = {}
-    for rule in at_top:
-        for fact in needs[rule.id] if rule.id in needs else waits_on(rule, values):
-            assumed.setdefault(fact, None)
+    assumed = dict.fromkeys(f for r in at_top for f in cautious[r.id])
     return Outcome("decided", at_top[0], fired, (), (), tuple(assumed))
 
 
