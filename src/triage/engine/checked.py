@@ -3,6 +3,7 @@ or a policy-3 check fails; and an engine refusal told in rule-file terms (file, 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,8 +21,14 @@ def load_checked_rules(directory: str | Path) -> RuleSet:
 
 def check_rule_files(files: Mapping[str, str], root: Path = Path()) -> RuleSet:
     """Load rules from {relative path: text} and refuse conflicting sets, and policy-3
-    sets that fail its checks (rules/safety.py)."""
-    rules = load_rule_files(files, root=root)
+    sets that fail its checks (rules/safety.py). The same texts give the same RuleSet
+    (immutable), read once: validating a version and then serving it parse it once."""
+    return _checked(tuple(sorted(files.items())), root)
+
+
+@functools.lru_cache(maxsize=8)
+def _checked(files: tuple[tuple[str, str], ...], root: Path) -> RuleSet:
+    rules = load_rule_files(dict(files), root=root)
     check_conflicts(rules)
     for problem in policy_problems(rules):
         raise problem

@@ -38,6 +38,7 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
+        self.service.versions.wake()
         self._thread.join(timeout=self.interval + 5)
         self.service.versions.close()
         try:

@@ -173,6 +173,9 @@ class InMemoryVersions:
         self._changed.wait(timeout)
         self._changed.clear()
 
+    def wake(self) -> None:
+        self._changed.set()
+
     def close(self) -> None:
         self._changed.set()
 

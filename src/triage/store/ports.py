@@ -148,6 +148,9 @@ class Versions(Protocol):
     def wait(self, timeout: float) -> None:
         """Return when a version may have changed, or after `timeout` seconds."""
 
+    def wake(self) -> None:
+        """End a `wait` early where the store can (the watcher is stopping)."""
+
     def close(self) -> None: ...
 
 

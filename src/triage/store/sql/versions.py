@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from datetime import UTC, datetime
 from typing import cast
@@ -27,6 +28,7 @@ class SqlVersions:
         self._engine = engine
         self._pg = engine.dialect.name == "postgresql"
         self._listener: psycopg.Connection[tuple[object, ...]] | None = None
+        self._woken = threading.Event()  # SQLite: a poll's pause, ended by wake()
 
     @storage_errors()
     def active(self) -> dict[Kind, str]:
@@ -52,7 +54,7 @@ class SqlVersions:
 
     def wait(self, timeout: float) -> None:
         if not self._pg:
-            time.sleep(timeout)
+            self._woken.wait(timeout)
             return
         try:
             if self._listener is None or self._listener.closed:
@@ -71,6 +73,11 @@ class SqlVersions:
         )
         conn.execute(f"LISTEN {CHANNEL}")
         return conn
+
+    def wake(self) -> None:
+        """SQLite: end the pause at once; PostgreSQL: its wait ends by the next notification
+        or its timeout (the listener belongs to the waiting thread)."""
+        self._woken.set()
 
     def close(self) -> None:
         if self._listener is not None:
