@@ -41,7 +41,7 @@ def test_catalog_load_is_idempotent_and_a_broken_file_changes_nothing(
     db: str, tmp_path: Path
 ) -> None:
     code, out, _ = run("catalog", "load", str(CATALOG_FILE))
-    assert code == 0 and "25 providers" in out and "(loaded)" in out
+    assert code == 0 and "26 providers" in out and "(loaded)" in out
     assert "(already current)" in run("catalog", "load", str(CATALOG_FILE))[1]
     before = json.loads(run("decide", str(ROOT / "examples" / "case.json"))[1])["catalog_version"]
 

@@ -7,7 +7,7 @@ import json
 
 from tests.conftest import ROOT
 from triage.catalog.importers import import_fhir, import_hsds
-from triage.catalog.importers.drafts import osm_hours
+from triage.catalog.importers.drafts import Draft, ImportResult, finish, osm_hours
 from triage.catalog.model import build_catalog
 from triage.domain.decider import Triage
 from triage.rules.model import RuleSet
@@ -121,3 +121,34 @@ def test_opening_hours_are_compressed() -> None:
         == "Mo,We-Th 08:00-16:00"
     )
     assert osm_hours([]) is None
+    assert osm_hours([], always=True) == "24/7"
+    # a day with a lunch break keeps both ranges in one rule (a second rule for the same
+    # day would replace the first in the OpenStreetMap syntax)
+    lunch = [(d, a, b) for d in (0, 1) for a, b in (("13:00", "16:00"), ("08:00", "12:00"))]
+    assert osm_hours([*lunch, (5, "10:00", "14:00:00")]) == (
+        "Mo-Tu 08:00-12:00,13:00-16:00; Sa 10:00-14:00"
+    )
+
+
+def test_an_importer_writes_hours_the_parser_reads_or_leaves_them_out(rules: RuleSet) -> None:
+    """Hours published in a form the OpenStreetMap syntax cannot hold are left out (unknown,
+    never "always open") and reported; the catalog then loads."""
+
+    def draft(pid: str, opens: str, closes: str) -> Draft:
+        return Draft(
+            id=pid,
+            name=pid,
+            ownership="public",
+            services=["lab_test"],
+            municipalities=["179"],
+            spans=[(0, opens, closes)],
+        )
+
+    good, bad = draft("good", "08:00", "16:00"), draft("bad", "8 am", "4 pm")
+    result = finish({"good": good, "bad": bad}, ImportResult())
+    by_id = {p["id"]: p for p in result.document["providers"]}
+    assert by_id["good"]["opening_hours"] == "Mo 08:00-16:00"
+    assert "opening_hours" not in by_id["bad"]
+    assert any(line.startswith("provider bad: opening hours left out: 'Mo 8 am-4 pm'")
+               for line in result.report)  # fmt: skip
+    assert len(build_catalog(result.document, rules.services).providers) == 2

@@ -207,3 +207,44 @@ def test_an_identity_code_in_any_field_is_refused_and_not_shown_again(
     assert service.audit.count() == before and len(service.audit.feedback()) == feedback
     unknown = post(client, "/feedback", data={"decision_id": "x" * 20, "verdict": "correct"})
     assert unknown.status_code == 422 and "x" * 20 not in unknown.text
+
+
+def test_the_page_says_where_to_go_now_and_when_each_provider_opens(
+    client: TestClient, keys: dict[str, str], service: Service
+) -> None:
+    """Whatever the clock says when it runs: what the page shows agrees with the recorded
+    decision (the fallback and each provider's opening; tests/unit/test_out_of_hours.py
+    fixes the times)."""
+    import re
+
+    sign_in(client, keys["frontline"])
+    wound = {
+        "ui": "en",
+        "age": "70",
+        "municipality": "179",
+        "no_red_flags": "true",
+        "need": "care_supplies",
+        "f.care_supplies.supply_type": "wound_care",
+        "f.care_supplies.wound_infection_signs": "true",
+        "f.care_supplies.wound_infection_severe": "false",
+    }
+    page = post(client, "/", data=wound)
+    assert page.status_code == 200, page.text
+    found = re.search(r'data-decision-id="([^"]+)"', page.text)
+    assert found is not None
+    stored = service.audit.get(found[1])
+    assert stored is not None
+    d = stored.decision
+    assert d.route_to is not None and d.service is not None and d.providers
+    if d.route_to.code != d.service.code:
+        assert 'class="route-to"' in page.text and d.route_to.name in page.text
+    else:
+        assert 'class="route-to"' not in page.text
+    shown = page.text.count('class="open-now"') + page.text.count('class="opens-at"')
+    shown += page.text.count('class="hours-unknown"')
+    assert shown == len(d.providers)
+    for p in d.providers:
+        if p.opens_at:
+            assert f'datetime="{p.opens_at}"' in page.text
+        if p.hours_known is False:
+            assert "Opening hours not known" in page.text

@@ -189,7 +189,8 @@ def test_catalog_endpoints(client: TestClient, keys: dict[str, str]) -> None:
     assert needs["red_flags_question"].startswith("Does the client have any of the red flags")
     assert client.get("/v1/needs?locale=sv", headers=h).json()["locale"] == "sv"
     services = client.get("/v1/services", headers=h).json()
-    assert {"code": "lab_test", "name": "Laboratory"} in services
+    lab = {"code": "lab_test", "name": "Laboratory", "after_hours": [], "open_24_7": False}
+    assert lab in services
     providers = client.get(
         "/v1/providers?service=dental_booking&municipality=077", headers=h
     ).json()
@@ -282,3 +283,46 @@ def test_time_of_contact_given_recorded_or_refused(
     r = client.post("/v1/triage", json={**CASE, "contact_time": "2026-03-13T10:00"}, headers=h)
     assert r.status_code == 422 and r.json()["error"]["field"] == "contact_time"
     assert service.audit.count() == before
+
+
+def test_services_list_their_out_of_hours_chains(client: TestClient, keys: dict[str, str]) -> None:
+    r = client.get("/v1/services", headers=auth(keys["frontline"]))
+    by_code = {s["code"]: s for s in r.json()}
+    assert by_code["nurse_assessment"]["after_hours"] == ["urgent_clinic", "emergency_department"]
+    assert by_code["nurse_assessment"]["open_24_7"] is False
+    assert by_code["emergency_department"] == {
+        "code": "emergency_department",
+        "name": "Yhteispäivystys",
+        "after_hours": [],
+        "open_24_7": True,
+    }
+
+
+def test_a_decision_says_where_to_go_now_and_each_providers_opening(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """The API decides at the time of contact (here the server's clock): `route_to` and,
+    for every provider, whether it is open now or when it opens; what they are at a given
+    time is tests/unit/test_out_of_hours.py."""
+    wound = {
+        "need": "care_supplies",
+        "client": {"age": 70, "municipality": "179"},
+        "red_flags": [],
+        "facts": {
+            "supply_type": "wound_care",
+            "wound_infection_signs": True,
+            "wound_infection_severe": False,
+        },
+    }
+    d = client.post("/v1/triage", json=wound, headers=auth(keys["frontline"])).json()
+    assert d["opening_hours_used"] is True and d["urgency"] == "same_day"
+    chain = ["nurse_assessment", "urgent_clinic", "emergency_department"]
+    route = d["route_to"]
+    assert (
+        route["code"] in chain
+        and [f["service"] for f in route["fallback"]] == chain[: chain.index(route["code"])]
+    )
+    assert d["providers"], d
+    for p in d["providers"]:
+        assert p["hours_known"] is (p["opening_hours"] is not None)
+        assert p["open_now"] is not False or p["opens_at"] is not None or not p["hours_known"]

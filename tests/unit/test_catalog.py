@@ -95,6 +95,12 @@ def test_version_is_a_content_hash(sample_catalog: Catalog, rules: RuleSet, tmp_
             "size",
         ),
         (
+            '    opening_hours: "Mo-Fr 16:00-22:00; Sa,Su,PH 08:00-20:00"',
+            '    opening_hours: "ma-pe 16-22"',
+            "central-finland-urgent-clinic",
+            "opening_hours",
+        ),
+        (
             'languages: [fi, sv, en]\n    accessible: true\n    contact: {phone: "+358 20',
             'languages: [Finnish]\n    accessible: true\n    contact: {phone: "+358 20',
             "kela-jyvaskyla-office",
@@ -123,3 +129,23 @@ def test_unknown_service_gets_a_suggestion(rules: RuleSet, tmp_path: Path) -> No
     )
     with pytest.raises(CatalogError, match="did you mean 'kela_guidance'"):
         load_catalog_file(f, rules.services)
+
+
+def test_an_opening_hours_value_is_read_when_loaded_never_taken_as_always_open(
+    rules: RuleSet, sample_catalog: Catalog, tmp_path: Path
+) -> None:
+    """Every value of the sample parses; one the OpenStreetMap syntax cannot read is
+    refused with the provider, the value and where the parser stopped."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Helsinki")
+    given = [p for p in sample_catalog.providers if p.opening_hours is not None]
+    assert len(given) >= 15 and all(sample_catalog.hours(p, zone) for p in given)
+    f = tmp_path / "c.yaml"
+    f.write_text(CATALOG_FILE.read_text(encoding="utf-8").replace('"24/7"', '"24/7 always"', 1))
+    with pytest.raises(CatalogError) as info:
+        load_catalog_file(f, rules.services)
+    assert info.value.provider_id == "central-finland-joint-emergency"
+    assert "'24/7 always' is not in the OpenStreetMap opening_hours syntax (at character" in str(
+        info.value
+    )

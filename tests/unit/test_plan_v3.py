@@ -240,7 +240,16 @@ def test_each_step_carries_where_to_go_its_deadline_and_whether_it_was_assumed(
     by_need = {s.need: s for s in answer.plan.steps}
     assert by_need["anticoagulation"].precautionary is True
     assert by_need["chronic_care"].precautionary is False
+    decided = {d.need: d for d in answer.decisions}
     for step in answer.plan.steps:
-        assert step.route_to == step.service  # no fallback yet: the decided service itself
+        route = decided[step.need].route_to
+        assert route is not None and step.route_to == route.code
+        if decided[step.need].urgency in ("within_hours", "same_day"):
+            # no catalog here: no service has a provider, so S13 ends its chain
+            assert route.code == "emergency_department" != step.service
+            assert {f.reason for f in route.fallback} == {"no_provider_in_area"}
+        else:
+            assert (route.code, route.fallback) == (step.service, [])
         assert step.deadline is not None and step.deadline.startswith("2026-03-1")
+    assert {d.urgency for d in answer.decisions} == {"same_day", "within_3_days"}
     assert {s.decision_id for s in answer.plan.steps} == {d.decision_id for d in answer.decisions}

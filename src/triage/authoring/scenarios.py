@@ -58,6 +58,7 @@ class Expect(BaseModel):
     precautionary: list[StrictStr] | None = None
     red_flags_screened: bool | None = None
     deadline: StrictStr | None = None
+    route_to: StrictStr | None = None  # where the client is sent now (S13; needs a catalog)
     notices: list[StrictStr] | None = None
     instruction: bool | None = None
     safety_net: bool | None = None
@@ -198,6 +199,7 @@ def run_scenario(triage: Triage, sc: Scenario) -> Result:
         "precautionary": [m.fact for m in d.precautionary],
         "red_flags_screened": d.red_flags_screened,
         "deadline": d.deadline,
+        "route_to": d.route_to.code if d.route_to else None,
         "notices": [n.code for n in d.notices],
         "instruction": d.instruction is not None,
         "safety_net": d.safety_net is not None,

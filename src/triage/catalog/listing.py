@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -98,7 +98,13 @@ class Listed(NamedTuple):
 class Listing:
     providers: tuple[Listed, ...]
     note: (
-        Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"] | None
+        Literal[
+            "ask_chosen_provider",
+            "chosen_provider_not_offering",
+            "no_provider_in_area",
+            "not_open_before_deadline",
+        ]
+        | None
     )
     more: int = 0  # eligible providers beyond the limit, not listed
 
@@ -116,6 +122,8 @@ def list_providers(
     client: Seeker,
     seed: int,
     limit: int | None = None,
+    closed: Callable[[str], bool] | None = None,
+    drop_closed: bool = False,
 ) -> Listing:
     """The providers that can serve this client for `service`, impartially ordered; at
     most `limit` of them (None: all), with how many more are eligible.
@@ -123,7 +131,11 @@ def list_providers(
     `kind` is the service's listing kind from the rule set (open, continuity or none). A
     group that fits in the places left is ordered by the whole Fisher-Yates, as before
     there was a limit; a group that does not gets its first places by `first_places`, so
-    a cell of thousands costs `limit` draws and the first places stay uniform."""
+    a cell of thousands costs `limit` draws and the first places stay uniform.
+
+    `closed(id)`: the provider is closed for the whole time the client can wait (S13).
+    Those are listed after every other provider, in their own seeded order, or dropped
+    when `drop_closed`: the order of the others is the one they would have alone."""
     if kind == "none":
         return Listing((), None)
     accessible = bool(client.needs_accessible_premises)
@@ -145,14 +157,43 @@ def list_providers(
     )
     if not speaking and not others:
         return Listing((), "no_provider_in_area")
+    tiers = [(speaking, others)]
+    if closed is not None:  # those closed for the whole window: after the others, or dropped
+        tiers = [
+            (tuple(i for i in speaking if not closed(i)), tuple(i for i in others if not closed(i)))
+        ]
+        if not drop_closed:
+            tiers.append((tuple(filter(closed, speaking)), tuple(filter(closed, others))))
+        if not any(tiers[0]) and drop_closed:
+            return Listing((), "not_open_before_deadline")
     stream = SeededStream(seed)
+    ordered: list[Listed] = []
+    eligible = 0
+    for tier in tiers:
+        eligible += len(tier[0]) + len(tier[1])
+        room = None if limit is None else limit - len(ordered)
+        ordered += _ordered(catalog, tier, chosen, room, stream, accessible)
+    return Listing(tuple(ordered), None, more=eligible - len(ordered))
+
+
+def _ordered(
+    catalog: Catalog,
+    groups: tuple[Sequence[str], Sequence[str]],
+    chosen: Provider | None,
+    room: int | None,
+    stream: SeededStream,
+    accessible: bool,
+) -> list[Listed]:
+    """One tier's order: the chosen provider if in it, then each group (language match,
+    the rest) in its seeded permutation; at most `room` (None: all)."""
+    speaking, others = groups
     ordered: list[Listed] = []
     first = chosen.id if chosen is not None else None
     skips = (_index(speaking, first), _index(others, first))
-    if skips != (None, None):
+    if skips != (None, None) and (room is None or room > 0):
         assert chosen is not None
         ordered.append(_listed(chosen, "chosen_by_client", accessible))
-    room = len(speaking) + len(others) if limit is None else limit - len(ordered)
+    room = len(speaking) + len(others) if room is None else room - len(ordered)
     for group, reason, skip in zip((speaking, others), REASONS, skips, strict=True):
         if len(group) - (skip is not None) <= room:
             order = fisher_yates(
@@ -166,5 +207,4 @@ def list_providers(
             if p is not None  # every id of a group is the catalog's
         )
         room -= len(order)
-    eligible = len(speaking) + len(others)
-    return Listing(tuple(ordered), None, more=eligible - len(ordered))
+    return ordered

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictBool, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
 from triage import jsonsafe
+from triage.catalog.hours import Hours, HoursError, parse_hours
 from triage.catalog.municipalities import MUNICIPALITY_YEAR, municipality_codes
 from triage.errors import CatalogError, did_you_mean
 from triage.identity import IDENTITY_MESSAGE, find_identity_code, identity_code_line
@@ -97,6 +99,24 @@ class Catalog:
                 self._groups.clear()
             found = self._groups[key] = (speaking, others)
         return found
+
+    def hours(self, provider: Provider, zone: ZoneInfo) -> Hours | None:
+        """A provider's opening hours, parsed (once per value and zone); None when not
+        given, or not readable (a catalog stored before values were checked): unknown."""
+        text = provider.opening_hours
+        if text is None:
+            return None
+        key = (text, zone.key)
+        if key not in self._hours:
+            try:
+                self._hours[key] = parse_hours(text, zone)
+            except HoursError:
+                self._hours[key] = None
+        return self._hours[key]
+
+    @cached_property
+    def _hours(self) -> dict[tuple[str, str], Hours | None]:
+        return {}
 
     @cached_property
     def _groups(self) -> dict[tuple[object, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -204,7 +224,15 @@ def build_catalog(
                     f"languages[{j}]",
                     ["languages", j],
                 )
+        if p.opening_hours is not None:
+            try:
+                parse_hours(p.opening_hours, UTC_ZONE)  # the syntax: the zone does not matter
+            except HoursError as exc:
+                fail(str(exc), "opening_hours", ["opening_hours"])
     return Catalog(providers=tuple(parsed.providers), version=_version(list(parsed.providers)))
+
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def load_catalog_file(path: str | Path, services: Mapping[str, object]) -> Catalog:

@@ -23,7 +23,6 @@ from triage.catalog.municipalities import CENTRAL_FINLAND, municipality_codes
 from triage.catalog.network import network as build_network
 from triage.cli.common import (
     catalog_option,
-    local_triage,
     rules_option,
     settings,
     triage_with_catalog,
@@ -46,11 +45,18 @@ from triage.rules.loader import read_rule_files
     "--coverage/--no-coverage", default=True, help="Per-rule true/won counts (text format)."
 )
 @rules_option
+@catalog_option
 def test(
-    paths: tuple[Path, ...], fmt: str, junit: Path | None, coverage: bool, rules_dir: Path | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    junit: Path | None,
+    coverage: bool,
+    rules_dir: Path | None,
+    catalog_file: Path | None,
 ) -> None:
-    """Run scenario files; show expected-vs-got for failures and rules no scenario exercises."""
-    triage = local_triage(rules_dir)
+    """Run scenario files; show expected-vs-got for failures and rules no scenario exercises.
+    Providers and `route_to` come from the catalog file (default: the sample catalog)."""
+    triage = triage_with_catalog(rules_dir, catalog_file or settings().catalog_file)
     scenarios = load_scenarios(paths or [settings().scenarios_dir])
     if not scenarios:
         click.echo("error: no scenarios found", err=True)

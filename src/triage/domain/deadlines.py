@@ -11,10 +11,8 @@ import functools
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.easter import easter
-
 from triage.errors import InvalidCaseError
-from triage.rules.timing import Calendar, Deadline, NonWorkingDay
+from triage.rules.timing import Calendar, Deadline
 
 END_OF_DAY = time(23, 59)
 
@@ -59,20 +57,9 @@ def report(moment: datetime, calendar: Calendar) -> str:
     return local(moment, calendar).isoformat(timespec="seconds")
 
 
-def _falls_on(d: date, day: NonWorkingDay) -> bool:
-    if day.easter is not None:
-        return d == easter(d.year) + timedelta(days=day.easter)
-    if day.weekday is not None:
-        assert day.month and day.day and day.until_month and day.until_day
-        return d.weekday() == day.weekday and date(d.year, day.month, day.day) <= d <= date(
-            d.year, day.until_month, day.until_day
-        )
-    return (d.month, d.day) == (day.month, day.day)
-
-
 def is_working_day(d: date, calendar: Calendar) -> bool:
     """Monday to Friday, and none of the calendar's non-working days."""
-    return d.weekday() < 5 and not any(_falls_on(d, day) for day in calendar.non_working_days)
+    return d.weekday() < 5 and not calendar.is_holiday(d)
 
 
 def deadline(rule: Deadline | None, contact: datetime, calendar: Calendar) -> datetime | None:

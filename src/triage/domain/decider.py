@@ -9,6 +9,7 @@ from typing import Any
 
 from triage.catalog.listing import Listed, Listing, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
+from triage.domain.availability import FALLBACK_URGENCIES, Window, route
 from triage.domain.case import (
     Case,
     Client,
@@ -28,13 +29,15 @@ from triage.domain.contact import (
 )
 from triage.domain.decision import (
     Decision,
+    Fallback,
     NoteCode,
     ProviderNote,
     ProviderRef,
+    RouteTo,
 )
 from triage.domain.ids import random_bytes, time_ordered_id
 from triage.domain.parts import outcome_parts, seeker, timing_parts
-from triage.domain.texts import provider_note
+from triage.domain.texts import fallback_text, provider_note
 from triage.engine.checked import load_checked_rules
 from triage.engine.compiler import compile_rules
 from triage.engine.durable import DurableEngine
@@ -63,7 +66,7 @@ class Triage:
     ) -> None:
         self.rules, self.evaluator, self.catalog = rules, evaluator, catalog
         self.max_providers = max_providers
-        self._refs: dict[tuple[str, str, bool, Locale], ProviderRef] = {}
+        self._refs: dict[tuple[object, ...], ProviderRef] = {}
         self._templates: dict[tuple[object, ...], Decision] = {}
         self._times: dict[tuple[object, ...], dict[str, Any]] = {}
         self._pieces: dict[tuple[str, ...], Any] = {}  # fired rules, missing facts by locale
@@ -223,43 +226,76 @@ class Triage:
         seed: int | None = None,
         result: Outcome | None = None,
         now: datetime | None = None,
+        hours: bool = True,
     ) -> Decision:
         """The decision on a valid case (`result`: its outcome, when already evaluated).
-        `now` is the time of contact when the case gives none (replay passes the recorded
-        one); the clock is read only when neither is given."""
+        `hours`: apply opening hours and the out-of-hours fallback (S13; replay passes
+        what the decision recorded). `now` is the time of contact when the case gives none
+        (replay passes the recorded one); the clock is read only when neither is given."""
         loc = resolve_locale(case, locale)
         result = self.evaluate(case) if result is None else result
         winner = result.winner
         template = self._template(case, result, loc)
         fresh = random_bytes(14)  # the id and the seed
         seed = int.from_bytes(fresh[10:]) >> 1 if seed is None else seed  # 31 bits
-        listing = (
-            list_providers(
-                self.catalog,
-                service=winner.service,
-                kind=self.rules.listing.get(winner.service, "open"),
-                client=seeker(case),
-                seed=seed,
-                limit=self.max_providers,
-            )
-            if winner
-            else Listing((), None)
-        )
         update = (
             timing_parts(self.rules, case, winner, now, self._times)
             if self.rules.policy >= 3
             else {}
+        )
+        client = seeker(case)
+        window = self._window(update) if hours and update and winner else None
+        target = winner.service if winner else None
+        drop = False
+        if window is not None and winner is not None:
+            update["opening_hours_used"] = True
+            if winner.urgency in FALLBACK_URGENCIES:  # S13
+                drop = True
+                target, skipped = route(self.rules, winner.service, client, window)
+                update["route_to"] = RouteTo(
+                    code=target,
+                    name=self.rules.services[target].get(loc),
+                    fallback=[Fallback(service=s, reason=r) for s, r in skipped],
+                )
+                if skipped:
+                    said = fallback_text(self.rules, skipped, target, loc)
+                    update["explanation"] = f"{template.explanation} {said}"
+        listing = (
+            list_providers(
+                self.catalog,
+                service=target,
+                kind=self.rules.listing.get(target, "open"),
+                client=client,
+                seed=seed,
+                limit=self.max_providers,
+                closed=window.closed if window is not None and window.end else None,
+                drop_closed=drop,
+            )
+            if target
+            else Listing((), None)
         )
         if update and listing.note == "no_provider_in_area":
             update["warnings"] = ["no_provider_in_area"]
         # Every value below is a validated model or made here; the template was validated.
         update["decision_id"] = time_ordered_id(fresh[:10])
         update["seed"] = seed
-        update["providers"] = [self._provider_ref(item, loc) for item in listing.providers]
+        update["providers"] = [self._provider_ref(item, loc, window) for item in listing.providers]
         update["provider_note"] = self._note(listing.note, loc) if listing.note else None
         if listing.more:
             update["more_providers"] = listing.more
         return template.model_copy(update=update)
+
+    def _window(self, timing: dict[str, Any]) -> Window:
+        """The time the client can wait: from the contact to the deadline (or open-ended)."""
+        calendar = self.rules.calendar
+        assert calendar is not None  # the checker requires one under policy 3
+        due = timing["deadline"]
+        return Window(
+            start=datetime.fromisoformat(timing["contact_time"]),
+            end=datetime.fromisoformat(due) if due else None,
+            calendar=calendar,
+            catalog=self.catalog,
+        )
 
     def _note(self, code: NoteCode, loc: Locale) -> ProviderNote:
         key = ("note", code, loc)
@@ -268,13 +304,16 @@ class Triage:
         note: ProviderNote = self._pieces[key]
         return note
 
-    def _provider_ref(self, item: Listed, loc: Locale) -> ProviderRef:
-        """How a decision lists a provider; built once per provider, reason and locale (the
-        catalog never changes under a Triage, and a ProviderRef is immutable)."""
-        key = (item.provider.id, item.reason, item.accessibility_unknown, loc)
+    def _provider_ref(self, item: Listed, loc: Locale, window: Window | None) -> ProviderRef:
+        """How a decision lists a provider; built once per provider, reason, opening and
+        locale (the catalog never changes under a Triage, and a ProviderRef is immutable)."""
+        p = item.provider
+        opening = window.opening(p) if window is not None else None
+        key = (p.id, item.reason, item.accessibility_unknown, loc, opening)
         ref = self._refs.get(key)
         if ref is None:
-            p = item.provider
+            if len(self._refs) >= PARTS_SEEN:
+                self._refs.clear()
             ref = self._refs[key] = ProviderRef(
                 id=p.id,
                 name=p.name.get(loc),
@@ -285,6 +324,9 @@ class Triage:
                 languages=p.languages,
                 accessible=p.accessible,
                 accessibility_unknown=item.accessibility_unknown,
+                open_now=None if opening is None else opening[0],
+                opens_at=None if opening is None else opening[1],
+                hours_known=None if opening is None else opening[0] is not None,
             )
         return ref
 

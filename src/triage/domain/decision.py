@@ -48,9 +48,19 @@ class ProviderRef(_Out):
     languages: list[str] | None
     accessible: bool | None
     accessibility_unknown: bool
+    # with opening hours (policy 3): open at the time of contact, the next opening when
+    # not (local time, within 14 days), and whether the hours are known at all
+    open_now: bool | None = None
+    opens_at: str | None = None
+    hours_known: bool | None = None
 
 
-NoteCode = Literal["ask_chosen_provider", "chosen_provider_not_offering", "no_provider_in_area"]
+NoteCode = Literal[
+    "ask_chosen_provider",
+    "chosen_provider_not_offering",
+    "no_provider_in_area",
+    "not_open_before_deadline",
+]
 
 
 class ProviderNote(_Out):
@@ -122,6 +132,9 @@ class Decision(_Out):
     urgency_instruction: str | None = None
     notices: list[Notice] = Field(default_factory=list)
     more_providers: int = 0  # eligible providers beyond the listing's limit, not listed
+    # the out-of-hours fallback and the providers' hours were applied (S13); a decision
+    # made before they were replays without them
+    opening_hours_used: bool = False
 
     @cached_property
     def json_bytes(self) -> bytes:

@@ -93,7 +93,45 @@ _PROVIDER_NOTES: dict[str, dict[Locale, str]] = {
         "en": "No provider in the catalog offers this service in the client's municipality: "
         "refer the client to regional service advice.",
     },
+    "not_open_before_deadline": {
+        "fi": "Luettelon mukaan yksikään palveluntuottaja ei ole auki ennen määräaikaa: "
+        "ohjaa asiakas päivystykseen, tai soita 112, jos tilanne ei voi odottaa.",
+        "sv": "Enligt katalogen har ingen tjänsteproducent öppet före tidsgränsen: "
+        "hänvisa klienten till jouren, eller ring 112 om situationen inte kan vänta.",
+        "en": "By the catalog, no provider is open before the deadline: refer the client "
+        "to emergency care, or call 112 if it cannot wait.",
+    },
 }
+
+_FALLBACK: dict[str, dict[Locale, str]] = {
+    "not_open_before_deadline": {
+        "fi": "{service}: ei auki ennen määräaikaa.",
+        "sv": "{service}: inte öppen före tidsgränsen.",
+        "en": "{service}: not open before the deadline.",
+    },
+    "no_provider_in_area": {
+        "fi": "{service}: ei palveluntuottajaa asiakkaan kunnassa.",
+        "sv": "{service}: ingen tjänsteproducent i klientens kommun.",
+        "en": "{service}: no provider in the client's municipality.",
+    },
+    "route_to": {
+        "fi": "Ohjaa nyt: {service}.",
+        "sv": "Hänvisa nu till: {service}.",
+        "en": "Send the client now to: {service}.",
+    },
+}
+
+
+def fallback_text(
+    rules: RuleSet, skipped: Sequence[tuple[str, str]], route_to: str, locale: Locale
+) -> str:
+    """Why the client is sent elsewhere than the decided service (S13), in one line."""
+    said = [
+        _FALLBACK[reason][locale].format(service=rules.services[code].get(locale))
+        for code, reason in skipped
+    ]
+    said.append(_FALLBACK["route_to"][locale].format(service=rules.services[route_to].get(locale)))
+    return " ".join(said)
 
 
 RED_FLAGS_QUESTION: dict[Locale, str] = {

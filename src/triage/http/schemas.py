@@ -59,6 +59,14 @@ class Named(BaseModel):
     name: str
 
 
+class ServiceOut(Named):
+    """A service: where to try next when it is closed (`after_hours`, in order), and
+    whether it is open around the clock."""
+
+    after_hours: list[str]
+    open_24_7: bool
+
+
 class OptionOut(BaseModel):
     """An enum value with what a person reads: `label` in the asked locale, `labels` in all."""
 

@@ -4,6 +4,9 @@ of non-working days, as plain data. Computing deadlines is domain/deadlines.py."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.easter import easter
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,24 @@ class NonWorkingDay:
     until_month: int | None = None
     until_day: int | None = None
 
+    def falls_on(self, d: date) -> bool:
+        if self.easter is not None:
+            return d == easter(d.year) + timedelta(days=self.easter)
+        if self.weekday is not None:
+            assert self.month and self.day and self.until_month and self.until_day
+            start, end = (
+                date(d.year, self.month, self.day),
+                date(d.year, self.until_month, self.until_day),
+            )
+            return d.weekday() == self.weekday and start <= d <= end
+        return (d.month, d.day) == (self.month, self.day)
+
 
 @dataclass(frozen=True)
 class Calendar:
     time_zone: str
     non_working_days: tuple[NonWorkingDay, ...]
+
+    def is_holiday(self, d: date) -> bool:
+        """One of the calendar's non-working days (what `PH` means in opening hours)."""
+        return any(day.falls_on(d) for day in self.non_working_days)

@@ -35,7 +35,11 @@ def replay(service: Service, decision_id: str) -> Replay:
     old = stored.decision
     triage = listed_as(service.triage_for(old.rules_version, old.catalog_version), old)
     again = triage.decide_case(
-        triage.validate(stored.case), locale=old.locale, seed=old.seed, now=recorded(old)
+        triage.validate(stored.case),
+        locale=old.locale,
+        seed=old.seed,
+        now=recorded(old),
+        hours=old.opening_hours_used,
     )
     again = again.model_copy(update={"decision_id": old.decision_id})
     diffs = _differences(old.model_dump(), again.model_dump())
@@ -63,7 +67,9 @@ def replay_contact(service: Service, contact_id: str) -> ContactReplay:
     chosen = contact_cases(cases)
     decisions = [
         listed_as(triage, d)
-        .decide_case(cases[i], locale=d.locale, seed=d.seed, now=recorded(d))
+        .decide_case(
+            cases[i], locale=d.locale, seed=d.seed, now=recorded(d), hours=d.opening_hours_used
+        )
         .model_copy(update={"decision_id": d.decision_id})
         for i, d in zip(chosen, old.decisions, strict=True)
     ]

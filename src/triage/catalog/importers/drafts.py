@@ -22,6 +22,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from triage.catalog.hours import HoursError, parse_hours
+from triage.catalog.model import UTC_ZONE
 from triage.catalog.municipalities import municipalities, municipality_codes
 
 MUNICIPALITY_OID = "urn:oid:1.2.246.537.6.21"  # Finnish municipality code system
@@ -120,6 +122,9 @@ def records(data: Any, expected: str, is_record: Callable[[dict[str, Any]], bool
     raise ImportShapeError(f"expected {expected}")
 
 
+Span = tuple[int, str, str]  # (weekday 0-6, opens HH:MM, closes HH:MM)
+
+
 @dataclass
 class Draft:
     id: str
@@ -130,7 +135,8 @@ class Draft:
     languages: list[str] = field(default_factory=list)
     accessible: bool | None = None
     contact: dict[str, str] = field(default_factory=dict)
-    hours: list[str] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)  # opening hours, as published
+    open_always: bool = False
     accepting: bool | None = None
     names: dict[str, str] = field(default_factory=dict)  # other languages, as published
 
@@ -180,14 +186,20 @@ def accessibility_from_text(texts: Iterable[str]) -> bool | None:
     return None
 
 
-def osm_hours(spans: Iterable[tuple[int, str, str]]) -> str | None:
-    """OSM opening_hours from (weekday 0-6, opens HH:MM, closes HH:MM) spans."""
-    by_time: dict[tuple[str, str], list[int]] = {}
+def osm_hours(spans: Iterable[Span], always: bool = False) -> str | None:
+    """OSM opening_hours from spans: one rule per set of weekdays with the same ranges, a
+    day's ranges all in its rule (a later rule for the same day would replace an earlier
+    one); "24/7" when `always`."""
+    if always:
+        return "24/7"
+    by_day: dict[int, set[tuple[str, str]]] = {}
     for day, opens, closes in spans:
-        by_time.setdefault((opens[:5], closes[:5]), []).append(day)
+        by_day.setdefault(day, set()).add((opens[:5], closes[:5]))
+    by_ranges: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for day in sorted(by_day):
+        by_ranges.setdefault(tuple(sorted(by_day[day])), []).append(day)
     rules = []
-    for (opens, closes), days in sorted(by_time.items(), key=lambda kv: min(kv[1])):
-        days = sorted(set(days))
+    for ranges, days in by_ranges.items():
         runs, start, prev = [], days[0], days[0]
         for cur in days[1:]:
             if cur != prev + 1:
@@ -195,7 +207,7 @@ def osm_hours(spans: Iterable[tuple[int, str, str]]) -> str | None:
                 start = cur
             prev = cur
         runs.append(_day_run(start, prev))
-        rules.append(f"{','.join(runs)} {opens}-{closes}")
+        rules.append(f"{','.join(runs)} {','.join(f'{a}-{b}' for a, b in ranges)}")
     return "; ".join(rules) or None
 
 
@@ -247,8 +259,13 @@ def finish(drafts: Mapping[str, Draft], result: ImportResult) -> ImportResult:
             p["accessible"] = d.accessible
         if d.contact:
             p["contact"] = d.contact
-        if d.hours:
-            p["opening_hours"] = "; ".join(d.hours)
+        hours = osm_hours(d.spans, d.open_always)
+        if hours is not None:
+            try:
+                parse_hours(hours, UTC_ZONE)
+                p["opening_hours"] = hours
+            except HoursError as exc:
+                result.report.append(f"provider {d.id}: opening hours left out: {exc}")
         if d.accepting is not None:
             p["accepting_new_clients"] = d.accepting
         providers.append(p)

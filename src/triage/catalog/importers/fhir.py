@@ -25,7 +25,6 @@ from triage.catalog.importers.drafts import (
     listed,
     mapping,
     municipality_code,
-    osm_hours,
     phone,
     records,
     slug,
@@ -232,9 +231,7 @@ def import_fhir(
                 for day in listed(t.get("daysOfWeek"))
                 if day in _FHIR_DAYS
             ]
-        hours = osm_hours(spans)
-        if hours and hours not in d.hours:
-            d.hours.append(hours)
+        d.spans += spans
     for key, org in resources.items():
         if key.startswith("Organization/") and key not in drafts:
             _organization_alone(key, org, crosswalk, drafts, result)

@@ -21,7 +21,6 @@ from triage.catalog.importers.drafts import (
     listed,
     mapping,
     municipality_code,
-    osm_hours,
     phone,
     records,
     slug,
@@ -170,9 +169,7 @@ def import_hsds(
             for day in str(sch.get("byday") or "").split(","):
                 if day.strip().upper() in _RRULE_DAYS:
                     spans.append((_RRULE_DAYS[day.strip().upper()], opens, closes))
-        hours = osm_hours(spans)
-        if hours and hours not in d.hours:
-            d.hours.append(hours)
+        d.spans += spans
     return finish(drafts, result)
 
 

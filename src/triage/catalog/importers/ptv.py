@@ -22,12 +22,12 @@ from triage.catalog.importers.drafts import (
     Draft,
     ImportResult,
     ImportShapeError,
+    Span,
     expired,
     finish,
     listed,
     mapping,
     municipality_code,
-    osm_hours,
     phone,
     records,
     slug,
@@ -142,8 +142,11 @@ def _ownership(org_id: str, org: Mapping[str, Any], crosswalk: Crosswalk) -> Own
     return crosswalk.ownership_for("ptv:organization", org_id) or ORGANIZATION_TYPES.get(kind)
 
 
-def _hours(ch: Mapping[str, Any], key: str, today: date, result: ImportResult) -> list[str]:
-    spans: list[tuple[int, str, str]] = []
+def _hours(
+    ch: Mapping[str, Any], key: str, today: date, result: ImportResult
+) -> tuple[list[Span], bool]:
+    """A channel's weekly spans, and whether it says it is always open."""
+    spans: list[Span] = []
     always = False
     for h in map(mapping, listed(ch.get("serviceHours"))):
         kind = str(h.get("serviceHourType") or "DaysOfTheWeek")
@@ -174,10 +177,7 @@ def _hours(ch: Mapping[str, Any], key: str, today: date, result: ImportResult) -
                 range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
             )
             spans += [(day, opens, closes) for day in days]
-    if always:
-        return ["24/7"]
-    hours = osm_hours(spans)
-    return [hours] if hours else []
+    return spans, always
 
 
 def import_ptv(
@@ -242,5 +242,5 @@ def import_ptv(
             )
             if (line or town) and "address" not in d.contact:
                 d.contact["address"] = ", ".join(x for x in (line, town) if x)
-        d.hours = _hours(ch, key, today, result)
+        d.spans, d.open_always = _hours(ch, key, today, result)
     return finish(drafts, result)

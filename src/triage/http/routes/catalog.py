@@ -18,6 +18,7 @@ from triage.http.schemas import (
     ProviderOut,
     ProvidersOut,
     RedFlagOut,
+    ServiceOut,
     UrgencyOut,
 )
 from triage.messages import choose_locale
@@ -97,12 +98,25 @@ def _fact(f: Fact, loc: Locale) -> FactOut:
     )
 
 
-@router.get("/services", response_model=list[Named], summary="Services, with localized names")
+@router.get(
+    "/services",
+    response_model=list[ServiceOut],
+    summary="Services, with localized names and their out-of-hours chains",
+)
 def services(
     service: ServiceDep, header_locale: LocaleDep, locale: LocaleQuery = None
-) -> list[Named]:
+) -> list[ServiceOut]:
     loc = choose_locale(locale, header_locale)
-    return [Named(code=c, name=t.get(loc)) for c, t in service.current.rules.services.items()]
+    rules = service.current.rules
+    return [
+        ServiceOut(
+            code=c,
+            name=t.get(loc),
+            after_hours=list(rules.after_hours.get(c, ())),
+            open_24_7=c in rules.open_24_7,
+        )
+        for c, t in rules.services.items()
+    ]
 
 
 @router.get("/providers", response_model=ProvidersOut, summary="Providers by service and area")

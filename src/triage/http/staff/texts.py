@@ -188,6 +188,24 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "address": ("Osoite", "Adress", "Address"),
     "booking": ("Ajanvaraus verkossa", "Tidsbokning på nätet", "Online booking"),
     "hours": ("Aukioloajat", "Öppettider", "Opening hours"),
+    "open_now": ("Auki nyt", "Öppet nu", "Open now"),
+    "opens_at": ("Avautuu", "Öppnar", "Opens"),
+    "closed_for_long": (
+        "Suljettu, ei avaudu kahteen viikkoon",
+        "Stängt, öppnar inte inom två veckor",
+        "Closed, does not open within two weeks",
+    ),
+    "hours_unknown": (
+        "Aukioloajat eivät ole tiedossa",
+        "Öppettiderna är inte kända",
+        "Opening hours not known",
+    ),
+    "route_to": ("Ohjaa nyt", "Hänvisa nu till", "Send the client now to"),
+    "route_why": (
+        "Päätetty palvelu ei ole auki ennen määräaikaa",
+        "Den beslutade tjänsten har inte öppet före tidsgränsen",
+        "The decided service is not open before the deadline",
+    ),
     "accessibility_unknown": (
         "Esteettömyys ei tiedossa",
         "Tillgänglighet okänd",
