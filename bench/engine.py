@@ -8,10 +8,11 @@ case is outside both timings. Runs alternate, so both see the same machine noise
 
 `--against DIR` (the `src/` folder of another checkout, e.g. a git worktree of an older
 commit) instead compares the cost per decision of the two checkouts: each runs in a child
-process of its own, on its own shipped rules and its own generated case mix (its
-tests/strategies.py), timing `Triage.evaluate` on parsed cases and `Triage.decide` on raw
-ones (validation and the decision model included). The children alternate, --repeats times
-each; the last line is
+process of its own, on its own shipped rules, sample catalog and generated case mix (its
+tests/strategies.py, each case given a time of contact in one week of December 2026),
+timing `Triage.evaluate` on parsed cases and `Triage.decide` on raw ones (validation, the
+provider list, opening hours and the decision model included). The children alternate,
+--repeats times each; the last line is
     engine-against: evaluate <E> us vs <E0> us (x<E/E0>), decide <D> us vs <D0> us (x<D/D0>)
 
 A peer column compares the same parsed rules on GoRules zen-engine (bench/zen_peer.py: the
@@ -69,12 +70,20 @@ COST = """
 import json, random, statistics, sys, time
 from pathlib import Path
 root = Path(sys.argv[1])
+from datetime import datetime, timedelta, timezone
 from tests.strategies import random_case
+from triage.catalog.model import load_catalog_file
 from triage.domain.case import parse_case
 from triage.domain.decider import Triage
 triage = Triage.from_directory(root / "rules")
+sample = load_catalog_file(root / "catalog" / "sample.yaml", triage.rules.services)
+triage = triage.with_catalog(sample)
 rng = random.Random(2026)
-raws = [random_case(rng, triage.rules) for _ in range(int(sys.argv[2]))]
+monday = datetime(2026, 12, 7, tzinfo=timezone(timedelta(hours=2)))
+def at_some_time(raw):  # a time of contact in one week, to the minute
+    when = monday + timedelta(minutes=rng.randrange(7 * 24 * 60))
+    return {**raw, "contact_time": when.isoformat()}
+raws = [at_some_time(random_case(rng, triage.rules)) for _ in range(int(sys.argv[2]))]
 cases = [parse_case(raw, triage.rules) for raw in raws]
 for raw in raws[:500]:
     triage.decide(raw)

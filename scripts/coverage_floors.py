@@ -20,6 +20,8 @@ CORE = (
     "src/triage/rules/timing.py",
     "src/triage/domain/contact.py",
     "src/triage/catalog/listing.py",
+    "src/triage/catalog/hours.py",
+    "src/triage/domain/availability.py",
     "src/triage/jsonsafe.py",
 )
 CORE_FLOOR = 95.0

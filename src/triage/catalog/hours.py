@@ -56,6 +56,9 @@ class Hours:
     _plain: OpeningHours = field(repr=False)  # public holidays never match
     _holidays: OpeningHours | None = field(repr=False)  # with them; None: no PH rule
     always: bool  # 24/7: open on every day, holidays included
+    _days: dict[tuple[date, bool], tuple[tuple[datetime, datetime, State], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def periods(
         self, start: datetime, end: datetime, holiday: Holiday
@@ -66,15 +69,31 @@ class Hours:
         at, end = start.astimezone(UTC), end.astimezone(UTC)
         while at < end:
             day = at.astimezone(self.zone).date()
-            midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
-            stop = min(end, midnight.astimezone(UTC))
-            if not holiday(day):
-                yield from _states(self._plain, at, stop, self.zone)
+            for a, b, state in self._day(day, holiday(day)):
+                if b > at and a < end:
+                    yield max(a, at), min(b, end), state
+            at = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
+            at = at.astimezone(UTC)
+
+    def _day(self, day: date, holiday: bool) -> tuple[tuple[datetime, datetime, State], ...]:
+        """One local day's periods, from midnight to midnight in UTC (remembered: the
+        same days are read by decision after decision)."""
+        key = (day, holiday)
+        found = self._days.get(key)
+        if found is None:
+            start = datetime.combine(day, time(), tzinfo=self.zone).astimezone(UTC)
+            stop = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
+            stop = stop.astimezone(UTC)
+            if not holiday:
+                found = tuple(_states(self._plain, start, stop, self.zone))
             elif self._holidays is not None and _parser_holiday(day):
-                yield from _states(self._holidays, at, stop, self.zone)
+                found = tuple(_states(self._holidays, start, stop, self.zone))
             else:  # no PH rule (or a holiday past the parser's calendar)
-                yield at, stop, State.OPEN if self.always else State.CLOSED
-            at = stop
+                found = ((start, stop, State.OPEN if self.always else State.CLOSED),)
+            if len(self._days) >= 512:
+                self._days.clear()
+            self._days[key] = found
+        return found
 
     def reach(self, start: datetime, end: datetime, holiday: Holiday) -> Reach:
         """Reachable in [start, end]: one continuous open period (across midnight too)

@@ -34,10 +34,10 @@ class Window:
     calendar: Calendar
     catalog: Catalog
     _reach: dict[int, Reach] = field(default_factory=dict)
+    _closed: dict[str, bool] = field(default_factory=dict)
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.calendar.time_zone)
+    def __post_init__(self) -> None:
+        self.zone = ZoneInfo(self.calendar.time_zone)
 
     def hours(self, provider: Provider) -> Hours | None:
         return self.catalog.hours(provider, self.zone)
@@ -55,8 +55,12 @@ class Window:
 
     def closed(self, provider_id: str) -> bool:
         """Closed for the whole window (known hours, no reachable opening period)."""
-        provider = self.catalog.get(provider_id)
-        return provider is not None and self.reach(provider) is Reach.NO
+        found = self._closed.get(provider_id)
+        if found is None:
+            provider = self.catalog.get(provider_id)
+            found = provider is not None and self.reach(provider) is Reach.NO
+            self._closed[provider_id] = found
+        return found
 
     def opening(self, provider: Provider) -> tuple[bool | None, str | None]:
         """(open at the time of contact, the next opening when not: local time, minutes);

@@ -244,7 +244,8 @@ class Triage:
             else {}
         )
         client = seeker(case)
-        window = self._window(update) if hours and update and winner else None
+        listed = winner is not None and self.rules.listing.get(winner.service) != "none"
+        window = self._window(update) if hours and update and listed else None
         target = winner.service if winner else None
         drop = False
         if window is not None and winner is not None:

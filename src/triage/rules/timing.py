@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from dateutil.easter import easter
 
@@ -55,4 +56,19 @@ class Calendar:
 
     def is_holiday(self, d: date) -> bool:
         """One of the calendar's non-working days (what `PH` means in opening hours)."""
+        found = self._years.get(d.year)
+        if found is None:
+            first = date(d.year, 1, 1)
+            days = (first + timedelta(days=i) for i in range(366))
+            found = self._years[d.year] = frozenset(
+                x for x in days if x.year == d.year and self._listed(x)
+            )
+        return d in found
+
+    def _listed(self, d: date) -> bool:
         return any(day.falls_on(d) for day in self.non_working_days)
+
+    @cached_property
+    def _years(self) -> dict[int, frozenset[date]]:
+        """Each year's holidays, listed once (a year is read over and over)."""
+        return {}

@@ -1,0 +1,131 @@
+"""Opening hours as the engine reads them: public holidays by the rule set's calendar,
+reachability, the next opening, and the values the parser refuses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from triage.catalog.hours import HoursError, Reach, parse_hours
+from triage.catalog.model import build_catalog
+from triage.domain.decider import Triage
+from triage.rules.model import RuleSet
+
+ZONE = ZoneInfo("Europe/Helsinki")
+
+
+def at(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=ZONE)
+
+
+def test_public_holidays_are_the_calendars_whatever_the_parser_says(rules: RuleSet) -> None:
+    assert rules.calendar is not None
+    holiday = rules.calendar.is_holiday
+    weekdays = parse_hours("Mo-Fr 08:00-16:00", ZONE)
+    with_ph = parse_hours("Mo-Fr 08:00-16:00; Sa,PH 10:00-14:00", ZONE)
+    christmas_eve = (at(2026, 12, 24, 9), at(2026, 12, 24, 18))
+    assert weekdays.reach(*christmas_eve, holiday) is Reach.NO  # no PH rule: closed
+    assert with_ph.reach(*christmas_eve, holiday) is Reach.YES  # its PH hours
+    assert with_ph.opens(christmas_eve[0], holiday) == at(2026, 12, 24, 10)
+    # Midsummer Day is a holiday to the parser, not to the calendar: a Saturday as usual
+    midsummer_day = (at(2026, 6, 20, 9), at(2026, 6, 20, 18))
+    assert not holiday(date(2026, 6, 20))
+    assert with_ph.reach(*midsummer_day, holiday) is Reach.YES
+    assert parse_hours("24/7", ZONE).reach(*christmas_eve, holiday) is Reach.YES
+    # past the parser's calendar (2076) a holiday has no PH hours: closed, unless 24/7
+    christmas_2080 = (at(2080, 12, 25, 9), at(2080, 12, 25, 18))
+    assert holiday(date(2080, 12, 25)) and with_ph.reach(*christmas_2080, holiday) is Reach.NO
+    assert parse_hours("24/7", ZONE).reach(*christmas_2080, holiday) is Reach.YES
+
+
+def test_thirty_minutes_in_one_period_and_the_next_opening(rules: RuleSet) -> None:
+    assert rules.calendar is not None
+    holiday = rules.calendar.is_holiday
+    split = parse_hours("Mo-Fr 08:00-08:20,08:25-08:45", ZONE)
+    assert split.reach(at(2026, 12, 8, 7), at(2026, 12, 8, 9), holiday) is Reach.NO
+    over_midnight = parse_hours("Tu 23:45-24:00; We 00:00-00:20", ZONE)
+    assert over_midnight.reach(at(2026, 12, 8, 23), at(2026, 12, 9, 1), holiday) is Reach.YES
+    never = parse_hours("off", ZONE)
+    assert never.opens(at(2026, 12, 8, 7), holiday) is None
+    assert never.reach(at(2026, 1, 1), at(2026, 1, 1) + timedelta(days=600), holiday) is Reach.NO
+    unknown = parse_hours("Mo-Fr 08:00-16:00 unknown", ZONE)
+    assert unknown.reach(at(2026, 12, 8, 7), at(2026, 12, 8, 12), holiday) is Reach.UNKNOWN
+
+
+@pytest.mark.parametrize("text", ["ma-pe 8-16", "Mo-Fr 08:00-16:00 xx", "", "24/7 always"])
+def test_values_the_parser_refuses_say_where(text: str) -> None:
+    with pytest.raises(HoursError, match=r"is not in the OpenStreetMap opening_hours syntax"):
+        parse_hours(text, ZONE)
+
+
+def provider(pid: str, services: list[str], hours: str) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "name": {"fi": pid},
+        "ownership": "public",
+        "municipalities": ["179"],
+        "services": services,
+        "opening_hours": hours,
+    }
+
+
+def test_an_open_24_7_service_lists_its_providers_by_their_own_hours(
+    engine_triage: Triage, rules: RuleSet
+) -> None:
+    """The joint ED is a 24/7 service, so the chain stops there; a provider of it whose
+    own hours are closed all night is not listed, and the list says none is open."""
+    catalog = build_catalog(
+        {
+            "version": 1,
+            "providers": [
+                provider("day-ed", ["emergency_department"], "Mo-Fr 08:00-16:00"),
+                provider("never-nurse", ["nurse_assessment"], "off"),
+            ],
+        },
+        rules.services,
+    )
+    triage = engine_triage.with_catalog(catalog)
+    wound: dict[str, Any] = {
+        "need": "care_supplies",
+        "client": {"age": 70, "municipality": "179"},
+        "red_flags": [],
+        "facts": {
+            "supply_type": "wound_care",
+            "wound_infection_signs": True,
+            "wound_infection_severe": False,
+        },
+        "contact_time": "2026-12-11T21:50:00+02:00",
+    }
+    d = triage.decide(wound, seed=1)
+    assert d.route_to is not None and d.route_to.code == "emergency_department"
+    assert [(f.service, f.reason) for f in d.route_to.fallback] == [
+        ("nurse_assessment", "not_open_before_deadline"),
+        ("urgent_clinic", "no_provider_in_area"),
+    ]
+    assert d.providers == [] and d.provider_note is not None
+    assert d.provider_note.code == "not_open_before_deadline"
+    # within 3 working days: the nurse that never opens is listed (last), saying so
+    facts = {"supply_type": "incontinence", "first_time": True, "wound_infection_signs": False}
+    d = triage.decide({**wound, "facts": facts}, seed=1)
+    assert d.urgency == "within_3_days" and [p.id for p in d.providers] == ["never-nurse"]
+    (nurse,) = d.providers
+    assert (nurse.open_now, nurse.opens_at, nurse.hours_known) == (False, None, True)
+
+    # no provider of the chain's last service either: sent there, and told so
+    alone = engine_triage.with_catalog(
+        build_catalog(
+            {"version": 1, "providers": [provider("nn", ["nurse_assessment"], "off")]},
+            rules.services,
+        )
+    )
+    d = alone.decide(wound, seed=1)
+    assert d.route_to is not None and d.route_to.code == "emergency_department"
+    assert [(f.service, f.reason) for f in d.route_to.fallback] == [
+        ("nurse_assessment", "not_open_before_deadline"),
+        ("urgent_clinic", "no_provider_in_area"),
+    ]
+    assert d.warnings == ["no_provider_in_area"] and d.providers == []
+    assert d.provider_note is not None and d.provider_note.code == "no_provider_in_area"
