@@ -114,8 +114,21 @@ class Catalog:
                 self._hours[key] = None
         return self._hours[key]
 
+    def hours_by_id(self, zone: ZoneInfo) -> dict[str, Hours | None]:
+        """Every provider's `hours` in `zone`, by id (built once per zone)."""
+        table = self._tables.get(zone.key)
+        if table is None:
+            table = self._tables[zone.key] = {
+                i: self.hours(p, zone) for i, p in self._by_id.items()
+            }
+        return table
+
     @cached_property
     def _hours(self) -> dict[tuple[str, str], Hours | None]:
+        return {}
+
+    @cached_property
+    def _tables(self) -> dict[str, dict[str, Hours | None]]:
         return {}
 
     @cached_property

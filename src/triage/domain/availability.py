@@ -9,14 +9,13 @@ such provider is reachable. Unknown hours never remove a provider.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from triage.catalog.hours import Hours, Reach
+from triage.catalog.hours import Reach
 from triage.catalog.listing import Seeker
-from triage.catalog.model import Catalog, Provider
+from triage.catalog.model import Catalog
 from triage.rules.model import RuleSet
 from triage.rules.timing import Calendar
 
@@ -24,56 +23,54 @@ FALLBACK_URGENCIES = frozenset({"within_hours", "same_day"})  # S13 applies to t
 FallbackReason = Literal["not_open_before_deadline", "no_provider_in_area"]
 
 
-@dataclass
 class Window:
     """The time the client can wait, and what is known of each provider's hours in it
     (remembered per hours value: providers share a few)."""
 
-    start: datetime
-    end: datetime | None  # None: the urgency has no deadline
-    calendar: Calendar
-    catalog: Catalog
-    _reach: dict[int, Reach] = field(default_factory=dict)
-    _closed: dict[str, bool] = field(default_factory=dict)
+    def __init__(
+        self, start: datetime, end: datetime | None, calendar: Calendar, catalog: Catalog
+    ) -> None:
+        """From `start` to `end` (None: the urgency has no deadline)."""
+        self.catalog = catalog
+        self.zone = ZoneInfo(calendar.time_zone)
+        self._hours = catalog.hours_by_id(self.zone)
+        self._holiday = calendar.is_holiday
+        self._from = start.timestamp()
+        self._to = end.timestamp() if end is not None else None
+        self.bounded = end is not None  # False: nobody is closed for all of it
+        self._day = start.astimezone(self.zone).date()  # the local day it starts on
+        self._reach: dict[int, Reach] = {}
+        self._opens: dict[int, float | None] = {}
 
-    def __post_init__(self) -> None:
-        self.zone = ZoneInfo(self.calendar.time_zone)
-
-    def hours(self, provider: Provider) -> Hours | None:
-        return self.catalog.hours(provider, self.zone)
-
-    def reach(self, provider: Provider) -> Reach:
-        hours = self.hours(provider)
-        if hours is None or self.end is None:
+    def reach(self, provider_id: str) -> Reach:
+        hours = self._hours.get(provider_id)
+        if hours is None or self._to is None:
             return Reach.UNKNOWN if hours is None else Reach.YES
         found = self._reach.get(id(hours))
         if found is None:
-            found = self._reach[id(hours)] = hours.reach(
-                self.start, self.end, self.calendar.is_holiday
-            )
+            found = hours.reach_between(self._from, self._to, self._day, self._holiday)
+            self._reach[id(hours)] = found
         return found
 
     def closed(self, provider_id: str) -> bool:
         """Closed for the whole window (known hours, no reachable opening period)."""
-        found = self._closed.get(provider_id)
-        if found is None:
-            provider = self.catalog.get(provider_id)
-            found = provider is not None and self.reach(provider) is Reach.NO
-            self._closed[provider_id] = found
-        return found
+        return self.reach(provider_id) is Reach.NO
 
-    def opening(self, provider: Provider) -> tuple[bool | None, str | None]:
+    def opening(self, provider_id: str) -> tuple[bool | None, str | None]:
         """(open at the time of contact, the next opening when not: local time, minutes);
         (None, None) when the hours are not known."""
-        hours = self.hours(provider)
+        hours = self._hours.get(provider_id)
         if hours is None:
             return None, None
-        opens = hours.opens(self.start, self.calendar.is_holiday)
-        if opens == self.start:
+        key = id(hours)
+        if key not in self._opens:
+            self._opens[key] = hours.opens_after(self._from, self._day, self._holiday)
+        opens = self._opens[key]
+        if opens == self._from:
             return True, None
         if opens is None:
             return False, None
-        return False, opens.astimezone(self.zone).isoformat(timespec="minutes")
+        return False, datetime.fromtimestamp(opens, self.zone).isoformat(timespec="minutes")
 
 
 def route(
@@ -89,9 +86,7 @@ def route(
         if not ids:
             skipped.append((code, "no_provider_in_area"))
             continue
-        if code in rules.open_24_7 or any(
-            window.reach(p) is Reach.YES for p in map(window.catalog.get, ids) if p is not None
-        ):
+        if code in rules.open_24_7 or any(window.reach(p) is Reach.YES for p in ids):
             return code, skipped
         skipped.append((code, "not_open_before_deadline"))
     return tried[-1], skipped[:-1]

@@ -269,7 +269,7 @@ class Triage:
                 client=client,
                 seed=seed,
                 limit=self.max_providers,
-                closed=window.closed if window is not None and window.end else None,
+                closed=window.closed if window is not None and window.bounded else None,
                 drop_closed=drop,
             )
             if target
@@ -309,7 +309,7 @@ class Triage:
         """How a decision lists a provider; built once per provider, reason, opening and
         locale (the catalog never changes under a Triage, and a ProviderRef is immutable)."""
         p = item.provider
-        opening = window.opening(p) if window is not None else None
+        opening = window.opening(p.id) if window is not None else None
         key = (p.id, item.reason, item.accessibility_unknown, loc, opening)
         ref = self._refs.get(key)
         if ref is None:
