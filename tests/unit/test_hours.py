@@ -55,10 +55,108 @@ def test_thirty_minutes_in_one_period_and_the_next_opening(rules: RuleSet) -> No
     assert unknown.reach(at(2026, 12, 8, 7), at(2026, 12, 8, 12), holiday) is Reach.UNKNOWN
 
 
+def test_the_window_edges_and_what_counts_as_one_period(rules: RuleSet) -> None:
+    """At least 30 minutes (29 are not), in one period; unknown spans count only inside
+    the window; spans before the window do not end the search."""
+    assert rules.calendar is not None
+    holiday = rules.calendar.is_holiday
+    morning = parse_hours("Mo-Fr 08:00-16:00", ZONE)
+    half_hour = datetime(2026, 12, 8, 15, 30, tzinfo=ZONE)
+    assert morning.reach(half_hour, at(2026, 12, 8, 18), holiday) is Reach.YES
+    almost = half_hour + timedelta(minutes=1)
+    assert morning.reach(almost, at(2026, 12, 8, 18), holiday) is Reach.NO
+    unknown_then_open = parse_hours("Mo-Fr 08:00-09:00 unknown, Mo-Fr 10:00-12:00", ZONE)
+    for start, end, reach in [
+        (at(2026, 12, 8, 9), at(2026, 12, 8, 10), Reach.NO),  # unknown just before
+        (at(2026, 12, 8, 6), at(2026, 12, 8, 8), Reach.NO),  # unknown just after
+        (at(2026, 12, 8, 7), at(2026, 12, 8, 11), Reach.YES),  # unknown, then open
+        (at(2026, 12, 8, 9), at(2026, 12, 8, 11), Reach.YES),  # the unknown one is before
+        (at(2026, 12, 8, 8), at(2026, 12, 8, 10), Reach.UNKNOWN),
+    ]:
+        assert unknown_then_open.reach(start, end, holiday) is reach, (start, end)
+
+
+def test_the_next_opening(rules: RuleSet) -> None:
+    assert rules.calendar is not None
+    holiday = rules.calendar.is_holiday
+    weekdays = parse_hours("Mo-Fr 08:00-16:00", ZONE)
+    friday_evening, monday = at(2026, 12, 11, 17), at(2026, 12, 14, 8)
+    assert weekdays.opens(friday_evening, holiday) == monday  # days later
+    assert weekdays.opens(at(2026, 12, 8, 16), holiday) == at(2026, 12, 9, 8)  # at closing
+    assert weekdays.opens(at(2026, 12, 8, 10), holiday) == at(2026, 12, 8, 10)  # open now
+    unknown_first = parse_hours("Mo-Fr 08:00-09:00 unknown, Mo-Fr 10:00-12:00", ZONE)
+    assert unknown_first.opens(at(2026, 12, 8, 7), holiday) == at(2026, 12, 8, 10)
+    once = parse_hours("2026 Dec 22 10:00-11:00", ZONE)
+    assert once.opens(at(2026, 12, 8, 10), holiday) == at(2026, 12, 22, 10)  # 14 days on
+    assert once.opens(at(2026, 12, 8, 9), holiday) is None  # 14 days and an hour
+
+
+def test_local_days_end_at_local_midnight(rules: RuleSet) -> None:
+    """A day is read from local midnight to local midnight, whatever the machine's zone:
+    the evening of a holiday is the holiday's, the night after it is not."""
+    assert rules.calendar is not None
+    holiday = rules.calendar.is_holiday
+    late = parse_hours("Mo-Su 22:30-23:30", ZONE)
+    assert late.reach(at(2026, 12, 8, 22), at(2026, 12, 8, 23), holiday) is Reach.YES
+    ph_late = parse_hours("PH 22:30-23:30", ZONE)
+    assert ph_late.reach(at(2026, 12, 24, 22), at(2026, 12, 24, 23), holiday) is Reach.YES
+    nights = parse_hours("Mo-Su 00:00-02:00", ZONE)  # no PH rule: closed on holidays
+    assert nights.reach(at(2026, 12, 24), at(2026, 12, 24, 2), holiday) is Reach.NO
+    assert nights.reach(at(2026, 12, 23), at(2026, 12, 23, 2), holiday) is Reach.YES
+
+
+def test_a_value_the_parser_refuses_says_where_and_why() -> None:
+    with pytest.raises(HoursError) as refused:
+        parse_hours("Mo-Fr 08:00-16:00 xx", ZONE)
+    assert str(refused.value) == (
+        "'Mo-Fr 08:00-16:00 xx' is not in the OpenStreetMap opening_hours syntax (at "
+        "character 19: expected EOI, any_rule_separator, or rules_modifier)"
+    )
+
+
 @pytest.mark.parametrize("text", ["ma-pe 8-16", "Mo-Fr 08:00-16:00 xx", "", "24/7 always"])
 def test_values_the_parser_refuses_say_where(text: str) -> None:
     with pytest.raises(HoursError, match=r"is not in the OpenStreetMap opening_hours syntax"):
         parse_hours(text, ZONE)
+
+
+def test_a_client_who_needs_accessible_premises_is_routed_by_those_that_are(
+    engine_triage: Triage, rules: RuleSet
+) -> None:
+    """The open nurse has steps: for a client who needs accessible premises, the nurse
+    service is not reachable, and the chain goes on."""
+    catalog = build_catalog(
+        {
+            "version": 1,
+            "providers": [
+                {**provider("steps", ["nurse_assessment"], "24/7"), "accessible": False},
+                provider("ed", ["emergency_department"], "24/7"),
+            ],
+        },
+        rules.services,
+    )
+    triage = engine_triage.with_catalog(catalog)
+    wound: dict[str, Any] = {
+        "need": "care_supplies",
+        "client": {"age": 70, "municipality": "179"},
+        "red_flags": [],
+        "facts": {
+            "supply_type": "wound_care",
+            "wound_infection_signs": True,
+            "wound_infection_severe": False,
+        },
+        "contact_time": "2026-12-08T10:00:00+02:00",
+    }
+    assert triage.decide(wound, seed=1).route_to == triage.decide(wound, seed=1).route_to
+    plain = triage.decide(wound, seed=1).route_to
+    assert plain is not None and (plain.code, plain.fallback) == ("nurse_assessment", [])
+    needs = {**wound, "client": {**wound["client"], "needs_accessible_premises": True}}
+    routed = triage.decide(needs, seed=1).route_to
+    assert routed is not None and routed.code == "emergency_department"
+    assert [(f.service, f.reason) for f in routed.fallback] == [
+        ("nurse_assessment", "no_provider_in_area"),
+        ("urgent_clinic", "no_provider_in_area"),
+    ]
 
 
 def provider(pid: str, services: list[str], hours: str) -> dict[str, Any]:

@@ -215,3 +215,50 @@ def test_a_catalog_is_indexed_when_built_not_at_its_first_decision() -> None:
     catalog = hot_cell(300)
     assert {"_by_id", "_offering"} <= set(vars(catalog))  # built with the catalog
     assert len(catalog.offering(SERVICE, "179")) == 300
+
+
+def test_the_limit_holds_across_the_closed_tier_and_more_counts_both() -> None:
+    """Closed providers come after the others: the limit counts both tiers, the chosen
+    provider leads its own tier and is left out like any other when no place is left,
+    and `more` counts what is left out of either tier."""
+    catalog = hot_cell(25)
+    shut = {f"hot-{i:05d}" for i in range(0, 25, 5)}  # 5 closed, 20 open
+
+    def listing(limit: int | None, chosen: str | None, drop: bool = False) -> Any:
+        return list_providers(
+            catalog,
+            service=SERVICE,
+            kind="open",
+            client=Seeker(municipality="179", chosen_provider=chosen),
+            seed=3,
+            limit=limit,
+            closed=shut.__contains__,
+            drop_closed=drop,
+        )
+
+    full = listing(20, "hot-00000")  # the chosen one is closed: no place is left for it
+    assert [x.provider.id in shut for x in full.providers] == [False] * 20 and full.more == 5
+    one_more = listing(21, "hot-00000")
+    assert one_more.providers[20].provider.id == "hot-00000" and one_more.more == 4
+    assert one_more.providers[20].reason == "chosen_by_client"
+    assert one_more.providers[:20] == full.providers
+    everyone = listing(None, "hot-00000")
+    assert len(everyone.providers) == 25 and everyone.more == 0
+    assert {x.provider.id for x in everyone.providers[20:]} == shut
+    dropped = listing(None, "hot-00000", drop=True)
+    assert dropped.providers == full.providers and dropped.more == 0
+    first = listing(1, "hot-00001")  # open, chosen: the only place
+    assert [(x.provider.id, x.reason) for x in first.providers] == [
+        ("hot-00001", "chosen_by_client")
+    ]
+    assert first.more == 24
+
+
+def test_a_group_one_larger_than_the_limit_lists_the_limit() -> None:
+    for chosen in (None, "hot-00007"):
+        found = listed(hot_cell(21), seed=5, limit=20, chosen_provider=chosen)
+        assert len(found.providers) == 20 and found.more == 1
+        capped = listed(hot_cell(25), seed=5, limit=20, chosen_provider=chosen)
+        assert len(capped.providers) == 20 and capped.more == 5
+        if chosen:
+            assert capped.providers[0].provider.id == chosen

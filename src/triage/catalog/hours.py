@@ -57,7 +57,6 @@ class Hours:
     """One parsed opening_hours value. Times are read as seconds since the epoch, so that
     a duration across a change of clocks is the time that passes."""
 
-    text: str
     zone: ZoneInfo
     _plain: OpeningHours = field(repr=False)  # public holidays never match
     _holidays: OpeningHours | None = field(repr=False)  # with them; None: no PH rule
@@ -143,7 +142,7 @@ def parse_hours(text: str, zone: ZoneInfo) -> Hours:
             + (f" (at character {where[1]}: {reason})" if where else f" ({reason})")
         ) from None
     has_ph = _PH.search(_COMMENT.sub("", text)) is not None
-    return Hours(text, zone, plain, holidays if has_ph else None, str(plain.normalize()) == "24/7")
+    return Hours(zone, plain, holidays if has_ph else None, str(plain.normalize()) == "24/7")
 
 
 _PARSER_PH = OpeningHours("PH", country=_COUNTRY)

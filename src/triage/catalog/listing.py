@@ -139,7 +139,7 @@ def list_providers(
     if kind == "none":
         return Listing((), None)
     accessible = bool(client.needs_accessible_premises)
-    chosen = catalog.get(client.chosen_provider) if client.chosen_provider else None
+    chosen = catalog.get(client.chosen_provider)
     if kind == "continuity":
         # Continuity of care: only the client's own sote-centre, where they are already listed
         # (so accepting_new_clients does not apply).

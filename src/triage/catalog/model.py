@@ -72,8 +72,8 @@ class Catalog:
         # the first decision after a catalog of thousands is loaded does not build them.
         self._by_id, self._offering  # noqa: B018
 
-    def get(self, provider_id: str) -> Provider | None:
-        return self._by_id.get(provider_id)
+    def get(self, provider_id: str | None) -> Provider | None:
+        return self._by_id.get(provider_id) if provider_id is not None else None
 
     def offering(self, service: str, municipality: str) -> tuple[Provider, ...]:
         """The providers that offer `service` to new clients living in `municipality`, in

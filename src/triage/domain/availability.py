@@ -43,9 +43,11 @@ class Window:
         self._opens: dict[int, float | None] = {}
 
     def reach(self, provider_id: str) -> Reach:
+        """Needs a deadline (`bounded`): what has none closes for nobody."""
+        assert self._to is not None
         hours = self._hours.get(provider_id)
-        if hours is None or self._to is None:
-            return Reach.UNKNOWN if hours is None else Reach.YES
+        if hours is None:
+            return Reach.UNKNOWN
         found = self._reach.get(id(hours))
         if found is None:
             found = hours.reach_between(self._from, self._to, self._day, self._holiday)
