@@ -103,6 +103,7 @@ def test_local_days_end_at_local_midnight(rules: RuleSet) -> None:
     nights = parse_hours("Mo-Su 00:00-02:00", ZONE)  # no PH rule: closed on holidays
     assert nights.reach(at(2026, 12, 24), at(2026, 12, 24, 2), holiday) is Reach.NO
     assert nights.reach(at(2026, 12, 23), at(2026, 12, 23, 2), holiday) is Reach.YES
+    assert nights.reach(at(2026, 12, 23, 23), at(2026, 12, 24, 2), holiday) is Reach.NO
 
 
 def test_a_value_the_parser_refuses_says_where_and_why() -> None:
@@ -227,3 +228,40 @@ def test_an_open_24_7_service_lists_its_providers_by_their_own_hours(
     ]
     assert d.warnings == ["no_provider_in_area"] and d.providers == []
     assert d.provider_note is not None and d.provider_note.code == "no_provider_in_area"
+
+
+def test_providers_closed_before_the_deadline_are_their_own_tie_group(
+    engine_triage: Triage, rules: RuleSet
+) -> None:
+    """Listed last, they are not part of the others' random order: the exposure report
+    compares each group's places with its own fair share."""
+    from triage.catalog.exposure import places
+    from triage.store.sql.auditrows import columns
+
+    catalog = build_catalog(
+        {
+            "version": 1,
+            "providers": [
+                provider("never-a", ["nurse_assessment"], "off"),
+                provider("open-b", ["nurse_assessment"], "Mo-Fr 08:00-16:00"),
+                provider("open-c", ["nurse_assessment"], "Mo-Fr 08:00-16:00"),
+            ],
+        },
+        rules.services,
+    )
+    facts = {"supply_type": "incontinence", "first_time": True, "wound_infection_signs": False}
+    case = {
+        "need": "care_supplies",
+        "client": {"age": 79, "municipality": "179"},
+        "red_flags": [],
+        "facts": facts,
+        "contact_time": "2026-12-11T21:50:00+02:00",
+    }
+    d = engine_triage.with_catalog(catalog).decide(case, seed=2)
+    assert d.urgency == "within_3_days"
+    assert [(p.id, p.open_before_deadline) for p in d.providers][2] == ("never-a", False)
+    assert {p.open_before_deadline for p in d.providers[:2]} == {True}
+    shown = columns(d)[9]
+    assert [reason for _, reason, _ in shown] == ["eligible", "eligible", "eligible/closed"]
+    first_shares = [place[2] for place in places(tuple(r for _, r, _ in shown))]
+    assert first_shares == [0.5, 0.5, 0.0]  # the closed one is never first by chance

@@ -54,6 +54,13 @@ class Window:
             self._reach[id(hours)] = found
         return found
 
+    def before_deadline(self, provider_id: str) -> bool | None:
+        """Reachable before the deadline; None when unknown or there is no deadline."""
+        if not self.bounded:
+            return None
+        found = self.reach(provider_id)
+        return None if found is Reach.UNKNOWN else found is Reach.YES
+
     def closed(self, provider_id: str) -> bool:
         """Closed for the whole window (known hours, no reachable opening period)."""
         return self.reach(provider_id) is Reach.NO

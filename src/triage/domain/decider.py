@@ -310,7 +310,8 @@ class Triage:
         locale (the catalog never changes under a Triage, and a ProviderRef is immutable)."""
         p = item.provider
         opening = window.opening(p.id) if window is not None else None
-        key = (p.id, item.reason, item.accessibility_unknown, loc, opening)
+        before = window.before_deadline(p.id) if window is not None else None
+        key = (p.id, item.reason, item.accessibility_unknown, loc, opening, before)
         ref = self._refs.get(key)
         if ref is None:
             if len(self._refs) >= PARTS_SEEN:
@@ -328,6 +329,7 @@ class Triage:
                 open_now=None if opening is None else opening[0],
                 opens_at=None if opening is None else opening[1],
                 hours_known=None if opening is None else opening[0] is not None,
+                open_before_deadline=before,
             )
         return ref
 

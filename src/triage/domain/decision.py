@@ -53,6 +53,9 @@ class ProviderRef(_Out):
     open_now: bool | None = None
     opens_at: str | None = None
     hours_known: bool | None = None
+    # reachable before the deadline (S13); False: closed for all of it, listed after the
+    # others (urgencies without the fallback); None: hours unknown, or no deadline
+    open_before_deadline: bool | None = None
 
 
 NoteCode = Literal[

@@ -52,7 +52,12 @@ class Record(NamedTuple):
 
 
 def columns(d: Decision) -> Columns:
-    shown = tuple((p.id, p.reason, p.ownership) for p in d.providers)
+    # tie groups: runs of equal reason, the providers closed before the deadline apart
+    shown = tuple(
+        (p.id, p.reason if p.open_before_deadline is not False else f"{p.reason}/closed",
+         p.ownership)
+        for p in d.providers
+    )  # fmt: skip
     service = d.service.code if d.service is not None else None
     return (d.decision_id, d.need, d.status, service, d.urgency, d.rules_version,
             d.catalog_version, d.seed, d.locale, shown)  # fmt: skip
