@@ -94,6 +94,7 @@ def test_a_channel_as_published(rules: RuleSet, crosswalk: Any) -> None:
         assert p.ownership == "public" and p.languages == ["fi", "sv"]
         assert p.contact is not None and p.contact.phone == "+358 14 123 4567"
         assert p.contact.address == "Kauppatie 5, 41800 KORPILAHTI"
+        assert p.located_in == "179"  # Korpilahti is part of Jyväskylä (the address's code)
         assert p.opening_hours == "Mo-Fr 08:00-16:00; Sa 22:00-02:00"  # expired Sunday left out
         report = "\n".join(result.report)
         assert "have expired" in report and "exceptional or closed hours" in report

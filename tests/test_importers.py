@@ -32,6 +32,8 @@ def test_hsds_fixture_maps_to_a_catalog(rules: RuleSet) -> None:
     assert dental.municipalities == ["179", "500"]  # extent code, and Muurame by name
     assert dental.languages == ["fi", "en"] and dental.accessible is True
     assert dental.opening_hours == "Mo-Fr 08:00-17:00"
+    assert dental.located_in == "179"  # the address's town; no address, no located_in:
+    assert by_id["org-vaajakoski-station"].located_in is None
     assert (
         dental.contact is not None and dental.contact.address == "Laajavuorentie 1, 40740 Jyväskylä"
     )
@@ -57,6 +59,7 @@ def test_fhir_fixture_maps_to_a_catalog(rules: RuleSet) -> None:
     ]
     assert station.municipalities == ["179", "892"] and station.languages == ["fi", "sv"]
     assert station.accessible is True and station.opening_hours == "Mo-Th 08:00-15:00"
+    assert station.located_in == "179" and by_id["sydanklinikka"].located_in is None
     assert station.contact is not None and station.contact.phone == "+358 14 000 9101"
     assert by_id["sydanklinikka"].services == ["doctor_appointment"]
     report = "\n".join(result.report)

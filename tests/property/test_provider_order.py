@@ -45,6 +45,9 @@ def providers(draw: st.DrawFn) -> list[dict[str, Any]]:
             p["accessible"] = draw(st.booleans())
         if draw(st.integers(0, 4)) == 0:
             p["accepting_new_clients"] = False
+        located = draw(st.sampled_from([None, "179", "077"]))
+        if located is not None:
+            p["located_in"] = located
         out.append(p)
     return out
 
@@ -128,7 +131,8 @@ def test_missing_optional_fields_never_drop_a_provider(
 ) -> None:
     docs = data.draw(providers())
     client = data.draw(clients([d["id"] for d in docs]))
-    stripped = [{k: v for k, v in d.items() if k not in ("languages", "accessible")} for d in docs]
+    optional = ("languages", "accessible", "located_in")
+    stripped = [{k: v for k, v in d.items() if k not in optional} for d in docs]
     listed = set(order(rules, stripped, client, seed))
     for d in stripped:
         eligible = (
@@ -152,6 +156,8 @@ def test_eligible_chosen_provider_is_always_first(
 
 
 def test_catalog_model_has_no_ranking_field() -> None:
+    """Only what serves the client orders a list: languages and `located_in` (distance),
+    never a rank, a size or a paid place."""
     assert set(Provider.model_fields) == {
         "id",
         "name",
@@ -163,5 +169,36 @@ def test_catalog_model_has_no_ranking_field() -> None:
         "accepting_new_clients",
         "contact",
         "opening_hours",
+        "located_in",
     }
     assert Catalog.__dataclass_fields__.keys() == {"providers", "version"}
+
+
+@settings(max_examples=examples(300), deadline=None, derandomize=True)
+@given(data=st.data(), seed=st.integers(0, 2**31 - 1))
+def test_tiers_chosen_then_language_then_located_here_then_the_rest(
+    rules: RuleSet, data: st.DataObject, seed: int
+) -> None:
+    """Each provider's place follows from what serves the client alone: its tier is the
+    first that holds (chosen, a shared language, located in the client's municipality),
+    and the tiers come in that order."""
+    docs = data.draw(providers())
+    client = data.draw(clients([d["id"] for d in docs]))
+    cat = build_catalog({"version": 1, "providers": docs}, rules.services)
+    shown = list_for(cat, service=SERVICE, client=client, seed=seed).providers
+    rank = {"chosen_by_client": 0, "language_match": 1, "located_in_municipality": 2}
+    tiers = [rank.get(x.reason, 3) for x in shown]
+    assert tiers == sorted(tiers)
+    wanted = set(client.languages or ())
+    for x in shown:
+        p = x.provider
+        expected = (
+            "chosen_by_client"
+            if p.id == client.chosen_provider
+            else "language_match"
+            if wanted & set(p.languages or ())
+            else "located_in_municipality"
+            if p.located_in == client.municipality
+            else "eligible"
+        )
+        assert x.reason == expected, (p.id, x.reason)

@@ -95,6 +95,12 @@ def test_version_is_a_content_hash(sample_catalog: Catalog, rules: RuleSet, tmp_
             "size",
         ),
         (
+            '    located_in: "077"',
+            '    located_in: "077x"',
+            "hankasalmi-health-station",
+            "located_in",
+        ),
+        (
             '    opening_hours: "Mo-Fr 16:00-22:00; Sa,Su,PH 08:00-20:00"',
             '    opening_hours: "ma-pe 16-22"',
             "central-finland-urgent-clinic",

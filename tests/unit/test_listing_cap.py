@@ -30,7 +30,7 @@ from triage.catalog.model import Catalog, Provider, build_catalog
 SERVICE = "dental_booking"
 
 
-def hot_cell(n: int, *, languages: Sequence[str] = ()) -> Catalog:
+def hot_cell(n: int, *, languages: Sequence[str] = (), located: bool = True) -> Catalog:
     """n providers, all offering the service in 179 (the attack of issue 24: 4,605)."""
     providers: list[dict[str, Any]] = []
     for i in range(n):
@@ -43,6 +43,8 @@ def hot_cell(n: int, *, languages: Sequence[str] = ()) -> Catalog:
         }
         if languages and i % 3 == 0:
             p["languages"] = list(languages)
+        if located and i % 4:  # some here, some elsewhere, some unknown
+            p["located_in"] = ("179", "077", "179")[i % 4 - 1]
         providers.append(p)
     return build_catalog({"version": 1, "providers": providers}, {SERVICE: None})
 
@@ -67,8 +69,11 @@ def unlimited_as_before(catalog: Catalog, seeker: Seeker, seed: int) -> list[Lis
         out.append((eligible.pop(chosen.id), "chosen_by_client"))
     wanted = set(seeker.languages)
     speaking = sorted(i for i, p in eligible.items() if wanted & set(p.languages or ()))
-    others = sorted(eligible.keys() - set(speaking))
-    for group, reason in ((speaking, "language_match"), (others, "eligible")):
+    local = sorted(i for i, p in eligible.items() if p.located_in == seeker.municipality)
+    local = [i for i in local if i not in speaking]
+    others = sorted(eligible.keys() - set(speaking) - set(local))
+    tiers = ((speaking, "language_match"), (local, "located_in_municipality"), (others, "eligible"))
+    for group, reason in tiers:
         out += [(eligible[pid], reason) for pid in fisher_yates(group, stream)]
     return [
         Listed(p, r, bool(seeker.needs_accessible_premises) and p.accessible is None)  # type: ignore[arg-type]
@@ -117,7 +122,7 @@ def test_a_cell_within_the_limit_is_listed_exactly_as_before(
 def test_first_places_of_a_capped_hot_cell_are_uniform() -> None:
     """Chi-square over which provider takes place 1 and place 20, 6,000 seeds, a cell of
     60 (so a group of 60 is cut to 20)."""
-    catalog = hot_cell(60)
+    catalog = hot_cell(60, located=False)
     rng = random.Random(2026)
     first: Counter[str] = Counter()
     last: Counter[str] = Counter()

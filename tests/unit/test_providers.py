@@ -212,3 +212,27 @@ def test_provider_model_never_reads_ownership_for_order() -> None:
     assert "ownership" not in source.replace("Ownership, name and size are never read here", "")
     assert "name" not in inspect.getsource(module.list_providers)
     assert Provider.model_fields["ownership"]  # the field exists; ordering just never uses it
+
+
+def test_a_provider_in_the_clients_own_municipality_comes_before_the_others(
+    sample_catalog: Catalog,
+) -> None:
+    """An Uurainen client: the Uurainen health station before the Jyväskylä providers
+    that also serve Uurainen, on every seed; the others keep their seeded order. A shared
+    language still comes first."""
+    c = Client(age=70, municipality="892")
+    seconds = set()
+    for seed in range(20):
+        listed = list_for(sample_catalog, service="anticoag_nurse", client=c, seed=seed)
+        shown = [(x.provider.id, x.reason) for x in listed.providers]
+        assert shown[0] == ("uurainen-health-station", "located_in_municipality"), shown
+        assert {r for _, r in shown[1:]} == {"eligible"} and len(shown) == 3
+        seconds.add(shown[1][0])
+    assert seconds == {"kompassi-medical-centre", "kyla-sote-cooperative"}
+    swedish = Client(age=70, municipality="892", languages=["sv"])
+    listed = list_for(sample_catalog, service="anticoag_nurse", client=swedish, seed=1)
+    assert [(x.provider.id, x.reason) for x in listed.providers] == [
+        ("kyla-sote-cooperative", "language_match"),
+        ("uurainen-health-station", "located_in_municipality"),
+        ("kompassi-medical-centre", "eligible"),
+    ]

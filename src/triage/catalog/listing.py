@@ -1,9 +1,10 @@
-"""Eligibility and neutral ordering of providers (PRODUCT.md, "without bias").
+"""Eligibility and neutral ordering of providers (README: "the impartial list").
 
 Order: the client's chosen provider (if eligible), then providers sharing one of the
-client's languages, then the rest. Within each group the order is a uniformly random
-permutation: Fisher-Yates driven by the decision's seed, applied to ids sorted first, so
-catalog order cannot leak in. Ownership, name and size are never read here.
+client's languages, then those located in the client's municipality, then the rest. Within
+each group the order is a uniformly random permutation: Fisher-Yates driven by the
+decision's seed, applied to ids sorted first, so catalog order cannot leak in. Ownership,
+name and size are never read here.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from triage.catalog.model import Catalog, Provider
+from triage.catalog.model import Catalog, Groups, Provider
 from triage.rules.model import ListingKind
 
-ListingReason = Literal["chosen_by_client", "language_match", "eligible"]
-REASONS: tuple[ListingReason, ListingReason] = ("language_match", "eligible")
+ListingReason = Literal["chosen_by_client", "language_match", "located_in_municipality", "eligible"]
+# the reason of each group `Catalog.sorted_groups` gives, in its order
+REASONS: tuple[ListingReason, ...] = ("language_match", "located_in_municipality", "eligible")
 _TWO64 = 1 << 64
 
 
@@ -149,28 +151,26 @@ def list_providers(
             return Listing((), "chosen_provider_not_offering")
         return Listing((_listed(chosen, "chosen_by_client", accessible),), None)
 
-    speaking, others = catalog.sorted_groups(
+    groups = catalog.sorted_groups(
         service,
         client.municipality,
         accessible,
         tuple(sorted(set(client.languages or ()))),
     )
-    if not speaking and not others:
+    if not any(groups):
         return Listing((), "no_provider_in_area")
-    tiers = [(speaking, others)]
+    tiers = [groups]
     if closed is not None:  # those closed for the whole window: after the others, or dropped
-        tiers = [
-            (tuple(i for i in speaking if not closed(i)), tuple(i for i in others if not closed(i)))
-        ]
+        tiers = [tuple(tuple(i for i in g if not closed(i)) for g in groups)]
         if not drop_closed:
-            tiers.append((tuple(filter(closed, speaking)), tuple(filter(closed, others))))
+            tiers.append(tuple(tuple(filter(closed, g)) for g in groups))
         if not any(tiers[0]) and drop_closed:
             return Listing((), "not_open_before_deadline")
     stream = SeededStream(seed)
     ordered: list[Listed] = []
     eligible = 0
     for tier in tiers:
-        eligible += len(tier[0]) + len(tier[1])
+        eligible += sum(map(len, tier))
         room = None if limit is None else limit - len(ordered)
         ordered += _ordered(catalog, tier, chosen, room, stream, accessible)
     return Listing(tuple(ordered), None, more=eligible - len(ordered))
@@ -178,23 +178,23 @@ def list_providers(
 
 def _ordered(
     catalog: Catalog,
-    groups: tuple[Sequence[str], Sequence[str]],
+    groups: Groups,
     chosen: Provider | None,
     room: int | None,
     stream: SeededStream,
     accessible: bool,
 ) -> list[Listed]:
     """One tier's order: the chosen provider if in it, then each group (language match,
-    the rest) in its seeded permutation; at most `room` (None: all)."""
-    speaking, others = groups
+    located in the client's municipality, the rest) in its seeded permutation; at most
+    `room` (None: all)."""
     ordered: list[Listed] = []
     first = chosen.id if chosen is not None else None
-    skips = (_index(speaking, first), _index(others, first))
-    if skips != (None, None) and (room is None or room > 0):
+    skips = [_index(group, first) for group in groups]
+    if any(skip is not None for skip in skips) and (room is None or room > 0):
         assert chosen is not None
         ordered.append(_listed(chosen, "chosen_by_client", accessible))
-    room = len(speaking) + len(others) if room is None else room - len(ordered)
-    for group, reason, skip in zip((speaking, others), REASONS, skips, strict=True):
+    room = sum(map(len, groups)) if room is None else room - len(ordered)
+    for group, reason, skip in zip(groups, REASONS, skips, strict=True):
         if len(group) - (skip is not None) <= room:
             order = fisher_yates(
                 [i for i in group if i != first] if skip is not None else group, stream

@@ -31,6 +31,7 @@ from triage.strict import Strict, first_problem
 from triage.yamlfile import YamlSyntaxError, line_of, parse, plain
 
 Ownership = Literal["public", "private", "third_sector"]
+Groups = tuple[tuple[str, ...], ...]  # provider ids by listing tier, each sorted
 PROVIDER_ID = r"^[a-z0-9-]{2,64}$"
 
 
@@ -53,6 +54,7 @@ class Provider(Strict):
     accepting_new_clients: StrictBool = True
     contact: ProviderContact | None = None
     opening_hours: StrictStr | None = None
+    located_in: StrictStr | None = None  # the municipality code of its address
 
 
 class CatalogFile(Strict):
@@ -82,22 +84,24 @@ class Catalog:
 
     def sorted_groups(
         self, service: str, municipality: str, accessible: bool, languages: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    ) -> Groups:
         """The ids `offering` gives (without providers known to be inaccessible when
-        `accessible`), sorted, split into those speaking one of `languages` and the rest;
-        remembered (at most 1,024 at a time), so a listing of a large cell does not sort it
-        again for every decision."""
+        `accessible`), sorted, split into those speaking one of `languages`, then those
+        located in `municipality`, then the rest; remembered (at most 1,024 at a time), so
+        a listing of a large cell does not sort it again for every decision."""
         key = (service, municipality, accessible, languages)
         found = self._groups.get(key)
         if found is None:
             offering = self.offering(service, municipality)
             kept = [p for p in offering if not (accessible and p.accessible is False)]
             wanted = set(languages)
-            speaking = tuple(sorted({p.id for p in kept if wanted & set(p.languages or ())}))
-            others = tuple(sorted({p.id for p in kept} - set(speaking)))
+            speaking = {p.id for p in kept if wanted & set(p.languages or ())}
+            local = {p.id for p in kept if p.located_in == municipality} - speaking
+            others = {p.id for p in kept} - speaking - local
             if len(self._groups) >= 1024:
                 self._groups.clear()
-            found = self._groups[key] = (speaking, others)
+            found = tuple(tuple(sorted(g)) for g in (speaking, local, others))
+            self._groups[key] = found
         return found
 
     def hours(self, provider: Provider, zone: ZoneInfo) -> Hours | None:
@@ -132,7 +136,7 @@ class Catalog:
         return {}
 
     @cached_property
-    def _groups(self) -> dict[tuple[object, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+    def _groups(self) -> dict[tuple[object, ...], Groups]:
         return {}
 
     @cached_property
@@ -230,6 +234,12 @@ def build_catalog(
                     f"municipalities[{j}]",
                     ["municipalities", j],
                 )
+        if p.located_in is not None and p.located_in not in municipality_codes():
+            fail(
+                f"{p.located_in!r} is not a municipality code in force ({MUNICIPALITY_YEAR} list)",
+                "located_in",
+                ["located_in"],
+            )
         for j, lang in enumerate(p.languages or []):
             if not (2 <= len(lang) <= 3 and lang.isalpha() and lang.islower()):
                 fail(

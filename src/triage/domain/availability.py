@@ -103,7 +103,7 @@ def route(
 
 def _eligible(catalog: Catalog, service: str, client: Seeker) -> tuple[str, ...]:
     """The providers that can serve the client for `service` (the listing's groups)."""
-    speaking, others = catalog.sorted_groups(
+    groups = catalog.sorted_groups(
         service, client.municipality, bool(client.needs_accessible_premises), ()
     )
-    return speaking + others
+    return tuple(i for group in groups for i in group)

@@ -330,6 +330,7 @@ class Triage:
                 opens_at=None if opening is None else opening[1],
                 hours_known=None if opening is None else opening[0] is not None,
                 open_before_deadline=before,
+                located_in=p.located_in,
             )
         return ref
 

@@ -42,7 +42,7 @@ class ProviderRef(_Out):
     id: str
     name: str
     ownership: str
-    reason: Literal["chosen_by_client", "language_match", "eligible"]
+    reason: Literal["chosen_by_client", "language_match", "located_in_municipality", "eligible"]
     contact: dict[str, str]
     opening_hours: str | None
     languages: list[str] | None
@@ -56,6 +56,7 @@ class ProviderRef(_Out):
     # reachable before the deadline (S13); False: closed for all of it, listed after the
     # others (urgencies without the fallback); None: hours unknown, or no deadline
     open_before_deadline: bool | None = None
+    located_in: str | None = None  # the municipality code of its address, when known
 
 
 NoteCode = Literal[

@@ -136,6 +136,7 @@ class Draft:
     accessible: bool | None = None
     contact: dict[str, str] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)  # opening hours, as published
+    located_in: str | None = None  # the municipality code of its (first) address
     open_always: bool = False
     accepting: bool | None = None
     names: dict[str, str] = field(default_factory=dict)  # other languages, as published
@@ -266,6 +267,8 @@ def finish(drafts: Mapping[str, Draft], result: ImportResult) -> ImportResult:
                 p["opening_hours"] = hours
             except HoursError as exc:
                 result.report.append(f"provider {d.id}: opening hours left out: {exc}")
+        if d.located_in is not None:
+            p["located_in"] = d.located_in
         if d.accepting is not None:
             p["accepting_new_clients"] = d.accepting
         providers.append(p)

@@ -115,6 +115,7 @@ def _organization_alone(
     d.add("services", found)
     code = _address_code(org)
     d.add("municipalities", [code] if code else [])
+    d.located_in = code
     for tp in map(mapping, listed(org.get("telecom"))):
         number = phone(tp.get("value")) if tp.get("system") == "phone" else None
         if number and "phone" not in d.contact:
@@ -194,6 +195,8 @@ def import_fhir(
         if not areas:  # where the service is given, else where its organization is
             codes = [_address_code(loc) for loc in locations] or [_address_code(org)]
             d.add("municipalities", [c for c in codes if c])
+        located = [_address_code(loc) for loc in locations] + [_address_code(org)]
+        d.located_in = d.located_in or next((c for c in located if c), None)
         d.add(
             "languages",
             [

@@ -139,6 +139,9 @@ def import_hsds(
                 codes = _place(addr.get("city"), crosswalk) or _place(addr.get("region"), crosswalk)
                 if codes and not d.municipalities:
                     d.add("municipalities", codes)
+                town = _place(addr.get("city"), crosswalk)
+                if len(town) == 1:  # its address is in one municipality
+                    d.located_in = d.located_in or town[0]
                 elif not codes:
                     result.unmapped[f"hsds:city|{addr.get('city')}"] += 1
             if addresses and "address" not in d.contact:

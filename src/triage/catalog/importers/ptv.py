@@ -102,6 +102,16 @@ def _texts(values: Any, kind: str | None = None) -> dict[str, str]:
     return out
 
 
+def _address_municipality(ch: Mapping[str, Any]) -> str | None:
+    """The municipality of the channel's first address that names one."""
+    for a in listed(ch.get("addresses")):
+        street = mapping(mapping(a).get("streetAddress"))
+        code = municipality_code(mapping(street.get("municipality")).get("code"))
+        if code:
+            return code
+    return None
+
+
 def _municipalities(ch: Mapping[str, Any]) -> list[str]:
     codes = [
         mapping(mapping(mapping(a).get("streetAddress")).get("municipality")).get("code")
@@ -220,6 +230,7 @@ def import_ptv(
                 result.unmapped[f"{system}|{code}"] += 1
         d.add("services", [s for s in found if s in services])
         d.add("municipalities", _municipalities(ch))
+        d.located_in = d.located_in or _address_municipality(ch)
         d.add(
             "languages",
             [x for x in listed(ch.get("languages")) if isinstance(x, str) and len(x) == 2],

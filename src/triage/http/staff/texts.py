@@ -179,6 +179,11 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "Talar klientens språk",
         "Speaks the client's language",
     ),
+    "reason_located_in_municipality": (
+        "Sijaitsee asiakkaan kunnassa",
+        "Finns i klientens kommun",
+        "Located in the client's municipality",
+    ),
     "reason_eligible": (
         "Palvelee asiakkaan kunnassa",
         "Betjänar klientens kommun",
