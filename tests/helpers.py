@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from triage.catalog.listing import Listing, Seeker, list_providers
 from triage.catalog.model import Catalog
@@ -18,6 +19,19 @@ DENTAL_FACTS: dict[str, object] = {
     "swelling": False,
     "trauma": False,
     "bleeding_after_extraction": False,
+}
+
+
+# an infected wound, not severe: a nurse the same day (the out-of-hours fallback applies)
+WOUND: dict[str, Any] = {
+    "need": "care_supplies",
+    "client": {"age": 70, "municipality": "179"},
+    "red_flags": [],
+    "facts": {
+        "supply_type": "wound_care",
+        "wound_infection_signs": True,
+        "wound_infection_severe": False,
+    },
 }
 
 

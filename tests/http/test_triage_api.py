@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from tests.helpers import WOUND
 from tests.http.conftest import CASE, auth
 from triage.config import Settings
 from triage.service.usecases import Service
@@ -304,17 +305,7 @@ def test_a_decision_says_where_to_go_now_and_each_providers_opening(
     """The API decides at the time of contact (here the server's clock): `route_to` and,
     for every provider, whether it is open now or when it opens; what they are at a given
     time is tests/unit/test_out_of_hours.py."""
-    wound = {
-        "need": "care_supplies",
-        "client": {"age": 70, "municipality": "179"},
-        "red_flags": [],
-        "facts": {
-            "supply_type": "wound_care",
-            "wound_infection_signs": True,
-            "wound_infection_severe": False,
-        },
-    }
-    d = client.post("/v1/triage", json=wound, headers=auth(keys["frontline"])).json()
+    d = client.post("/v1/triage", json=WOUND, headers=auth(keys["frontline"])).json()
     assert d["opening_hours_used"] is True and d["urgency"] == "same_day"
     chain = ["nurse_assessment", "urgent_clinic", "emergency_department"]
     route = d["route_to"]

@@ -5,27 +5,16 @@ is decided again at its recorded time of contact, with its catalog version and s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from tests.conftest import CATALOG_FILE, RULES_DIR
+from tests.helpers import WOUND
 from triage.bootstrap import build_service
 from triage.catalog.model import build_catalog
 from triage.config import Settings
 from triage.service.reports import replay
 from triage.service.usecases import Service
-
-WOUND: dict[str, Any] = {
-    "need": "care_supplies",
-    "client": {"age": 70, "municipality": "179"},
-    "red_flags": [],
-    "facts": {
-        "supply_type": "wound_care",
-        "wound_infection_signs": True,
-        "wound_infection_severe": False,
-    },
-}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.helpers import WOUND
 from triage.catalog.hours import HoursError, Reach, parse_hours
 from triage.catalog.model import build_catalog
 from triage.domain.decider import Triage
@@ -137,17 +138,7 @@ def test_a_client_who_needs_accessible_premises_is_routed_by_those_that_are(
         rules.services,
     )
     triage = engine_triage.with_catalog(catalog)
-    wound: dict[str, Any] = {
-        "need": "care_supplies",
-        "client": {"age": 70, "municipality": "179"},
-        "red_flags": [],
-        "facts": {
-            "supply_type": "wound_care",
-            "wound_infection_signs": True,
-            "wound_infection_severe": False,
-        },
-        "contact_time": "2026-12-08T10:00:00+02:00",
-    }
+    wound: dict[str, Any] = {**WOUND, "contact_time": "2026-12-08T10:00:00+02:00"}
     assert triage.decide(wound, seed=1).route_to == triage.decide(wound, seed=1).route_to
     plain = triage.decide(wound, seed=1).route_to
     assert plain is not None and (plain.code, plain.fallback) == ("nurse_assessment", [])
@@ -187,17 +178,7 @@ def test_an_open_24_7_service_lists_its_providers_by_their_own_hours(
         rules.services,
     )
     triage = engine_triage.with_catalog(catalog)
-    wound: dict[str, Any] = {
-        "need": "care_supplies",
-        "client": {"age": 70, "municipality": "179"},
-        "red_flags": [],
-        "facts": {
-            "supply_type": "wound_care",
-            "wound_infection_signs": True,
-            "wound_infection_severe": False,
-        },
-        "contact_time": "2026-12-11T21:50:00+02:00",
-    }
+    wound: dict[str, Any] = {**WOUND, "contact_time": "2026-12-11T21:50:00+02:00"}
     d = triage.decide(wound, seed=1)
     assert d.route_to is not None and d.route_to.code == "emergency_department"
     assert [(f.service, f.reason) for f in d.route_to.fallback] == [

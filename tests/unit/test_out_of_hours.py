@@ -8,17 +8,10 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import WOUND
 from triage.domain.decider import Triage
 from triage.domain.decision import Decision
 
-# nurse the same day (care supplies: infected wound, not severe), in Jyväskylä
-WOUND: dict[str, Any] = {
-    "need": "care_supplies",
-    "client": {"age": 70, "municipality": "179"},
-    "red_flags": [],
-    "facts": {"supply_type": "wound_care", "wound_infection_signs": True},
-}
-WOUND["facts"]["wound_infection_severe"] = False
 NURSES = {
     "kuokkala-health-station",  # Mo-Fr 08:00-16:00
     "keljo-health-station",  # Mo-Fr 08:00-16:00
