@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from triage.catalog.listing import Listed, Listing, list_providers
 from triage.catalog.model import EMPTY_CATALOG, Catalog
-from triage.domain.availability import FALLBACK_URGENCIES, Window, route
 from triage.domain.case import (
     Case,
     Client,
@@ -29,15 +27,10 @@ from triage.domain.contact import (
 )
 from triage.domain.decision import (
     Decision,
-    Fallback,
-    NoteCode,
-    ProviderNote,
-    ProviderRef,
-    RouteTo,
 )
 from triage.domain.ids import random_bytes, time_ordered_id
 from triage.domain.parts import outcome_parts, seeker, timing_parts
-from triage.domain.texts import fallback_text, provider_note
+from triage.domain.shown import Shown
 from triage.engine.checked import load_checked_rules
 from triage.engine.compiler import compile_rules
 from triage.engine.durable import DurableEngine
@@ -66,7 +59,7 @@ class Triage:
     ) -> None:
         self.rules, self.evaluator, self.catalog = rules, evaluator, catalog
         self.max_providers = max_providers
-        self._refs: dict[tuple[object, ...], ProviderRef] = {}
+        self._shown = Shown(rules, catalog, max_providers)
         self._templates: dict[tuple[object, ...], Decision] = {}
         self._times: dict[tuple[object, ...], dict[str, Any]] = {}
         self._pieces: dict[tuple[str, ...], Any] = {}  # fired rules, missing facts by locale
@@ -243,96 +236,13 @@ class Triage:
             if self.rules.policy >= 3
             else {}
         )
-        client = seeker(case)
-        listed = winner is not None and self.rules.listing.get(winner.service) != "none"
-        window = self._window(update) if hours and update and listed else None
-        target = winner.service if winner else None
-        drop = False
-        if window is not None and winner is not None:
-            update["opening_hours_used"] = True
-            if winner.urgency in FALLBACK_URGENCIES:  # S13
-                drop = True
-                target, skipped = route(self.rules, winner.service, client, window)
-                update["route_to"] = RouteTo(
-                    code=target,
-                    name=self.rules.services[target].get(loc),
-                    fallback=[Fallback(service=s, reason=r) for s, r in skipped],
-                )
-                if skipped:
-                    said = fallback_text(self.rules, skipped, target, loc)
-                    update["explanation"] = f"{template.explanation} {said}"
-        listing = (
-            list_providers(
-                self.catalog,
-                service=target,
-                kind=self.rules.listing.get(target, "open"),
-                client=client,
-                seed=seed,
-                limit=self.max_providers,
-                closed=window.closed if window is not None and window.bounded else None,
-                drop_closed=drop,
-            )
-            if target
-            else Listing((), None)
+        update.update(
+            self._shown.parts(winner, seeker(case), seed, update, template.explanation, loc, hours)
         )
-        if update and listing.note == "no_provider_in_area":
-            update["warnings"] = ["no_provider_in_area"]
         # Every value below is a validated model or made here; the template was validated.
         update["decision_id"] = time_ordered_id(fresh[:10])
         update["seed"] = seed
-        update["providers"] = [self._provider_ref(item, loc, window) for item in listing.providers]
-        update["provider_note"] = self._note(listing.note, loc) if listing.note else None
-        if listing.more:
-            update["more_providers"] = listing.more
         return template.model_copy(update=update)
-
-    def _window(self, timing: dict[str, Any]) -> Window:
-        """The time the client can wait: from the contact to the deadline (or open-ended)."""
-        calendar = self.rules.calendar
-        assert calendar is not None  # the checker requires one under policy 3
-        due = timing["deadline"]
-        return Window(
-            start=datetime.fromisoformat(timing["contact_time"]),
-            end=datetime.fromisoformat(due) if due else None,
-            calendar=calendar,
-            catalog=self.catalog,
-        )
-
-    def _note(self, code: NoteCode, loc: Locale) -> ProviderNote:
-        key = ("note", code, loc)
-        if key not in self._pieces:
-            self._pieces[key] = ProviderNote(code=code, text=provider_note(code, loc))
-        note: ProviderNote = self._pieces[key]
-        return note
-
-    def _provider_ref(self, item: Listed, loc: Locale, window: Window | None) -> ProviderRef:
-        """How a decision lists a provider; built once per provider, reason, opening and
-        locale (the catalog never changes under a Triage, and a ProviderRef is immutable)."""
-        p = item.provider
-        opening = window.opening(p.id) if window is not None else None
-        before = window.before_deadline(p.id) if window is not None else None
-        key = (p.id, item.reason, item.accessibility_unknown, loc, opening, before)
-        ref = self._refs.get(key)
-        if ref is None:
-            if len(self._refs) >= PARTS_SEEN:
-                self._refs.clear()
-            ref = self._refs[key] = ProviderRef(
-                id=p.id,
-                name=p.name.get(loc),
-                ownership=p.ownership,
-                reason=item.reason,
-                contact=p.contact.model_dump(exclude_none=True) if p.contact else {},
-                opening_hours=p.opening_hours,
-                languages=p.languages,
-                accessible=p.accessible,
-                accessibility_unknown=item.accessibility_unknown,
-                open_now=None if opening is None else opening[0],
-                opens_at=None if opening is None else opening[1],
-                hours_known=None if opening is None else opening[0] is not None,
-                open_before_deadline=before,
-                located_in=p.located_in,
-            )
-        return ref
 
     def _template(self, case: Case, result: Outcome, loc: Locale) -> Decision:
         """A decision holding `outcome_parts`, validated once per outcome and locale (a
